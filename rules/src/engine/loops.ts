@@ -1,0 +1,126 @@
+/**
+ * "Is this code executed once per element of a collection?" — the loop question behind N+1 queries.
+ * Walks up from a node to the nearest loop (statement body, or a callback given to an iteration
+ * method) without crossing a function boundary, then says whether that loop iterates a collection or is
+ * sequential by design (polling, batch draining, bounded retries, a constant list of statements).
+ */
+import * as ts from 'typescript';
+import { iterationCallOf } from './model';
+import { resolveIdentifier } from './scope';
+
+export interface LoopContext {
+  /** The loop statement, or the iteration call (xs.map(...)). */
+  loop: ts.Node;
+  kind: 'for' | 'for-of' | 'for-in' | 'for-await' | 'while' | 'do' | 'callback';
+  /** The callback given to the iteration method, for kind 'callback'. */
+  callback?: ts.FunctionLikeDeclaration;
+  /** Why the loop does not count as "once per element", if it does not. */
+  sequentialReason?: string;
+}
+
+export function enclosingLoop(node: ts.Node): LoopContext | undefined {
+  let child: ts.Node = node;
+  let cur: ts.Node | undefined = node.parent;
+  while (cur) {
+    if (ts.isFunctionLike(cur)) {
+      const iter = iterationCallOf(cur);
+      if (!iter) return undefined;
+      return classify({ loop: iter, kind: 'callback', callback: cur as ts.FunctionLikeDeclaration });
+    }
+    if (ts.isForOfStatement(cur) && child === cur.statement) return classify({ loop: cur, kind: cur.awaitModifier ? 'for-await' : 'for-of' });
+    if (ts.isForInStatement(cur) && child === cur.statement) return classify({ loop: cur, kind: 'for-in' });
+    if (ts.isForStatement(cur) && (child === cur.statement || child === cur.condition || child === cur.incrementor)) return classify({ loop: cur, kind: 'for' });
+    if (ts.isWhileStatement(cur)) return classify({ loop: cur, kind: 'while' });
+    if (ts.isDoStatement(cur)) return classify({ loop: cur, kind: 'do' });
+    child = cur;
+    cur = cur.parent;
+  }
+  return undefined;
+}
+
+function classify(ctx: LoopContext): LoopContext {
+  const loop = ctx.loop;
+  if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) {
+    if (isConstantList(loop.expression)) return { ...ctx, sequentialReason: 'constant list' };
+    return ctx;
+  }
+  if (ctx.kind === 'callback' && ts.isCallExpression(loop)) {
+    const recv = ts.isPropertyAccessExpression(loop.expression) ? loop.expression.expression : undefined;
+    const src = recv && ts.isIdentifier(recv) && recv.text === 'Array' ? loop.arguments[0] : recv;
+    if (src && isConstantList(src)) return { ...ctx, sequentialReason: 'constant list' };
+    return ctx;
+  }
+  if (ts.isForStatement(loop)) {
+    if (mentionsCollection(loop.condition) || indexesWithCounter(loop)) return ctx;
+    return { ...ctx, sequentialReason: 'bounded loop' };
+  }
+  if (ts.isWhileStatement(loop) || ts.isDoStatement(loop)) {
+    if (mentionsCollection(loop.expression) || consumesCollection(loop.statement)) return ctx;
+    return { ...ctx, sequentialReason: 'sequential loop' };
+  }
+  return ctx;
+}
+
+/** `['A', 'B']`, or a const bound to an array literal of string constants. */
+function isConstantList(e: ts.Expression): boolean {
+  let x = e;
+  while (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isSatisfiesExpression(x)) x = x.expression;
+  if (ts.isArrayLiteralExpression(x)) return x.elements.length > 0 && x.elements.every(isConstantString);
+  if (ts.isIdentifier(x)) {
+    const b = resolveIdentifier(x);
+    if (b && b.constant && ts.isVariableDeclaration(b.decl) && b.decl.initializer && b.path.length === 0) {
+      let init: ts.Expression = b.decl.initializer;
+      while (ts.isAsExpression(init) || ts.isSatisfiesExpression(init)) init = init.expression;
+      return ts.isArrayLiteralExpression(init) && init.elements.length > 0 && init.elements.every(isConstantString);
+    }
+  }
+  return false;
+}
+
+function isConstantString(e: ts.Expression): boolean {
+  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return true;
+  if (ts.isIdentifier(e)) {
+    const b = resolveIdentifier(e);
+    return !!b && b.constant && ts.isVariableDeclaration(b.decl) && !!b.decl.initializer && (ts.isStringLiteral(b.decl.initializer) || ts.isNoSubstitutionTemplateLiteral(b.decl.initializer));
+  }
+  return false;
+}
+
+function mentionsCollection(e: ts.Node | undefined): boolean {
+  if (!e) return false;
+  let hit = false;
+  const visit = (n: ts.Node): void => {
+    if (hit) return;
+    if (ts.isPropertyAccessExpression(n) && (n.name.text === 'length' || n.name.text === 'size')) hit = true;
+    ts.forEachChild(n, visit);
+  };
+  visit(e);
+  return hit;
+}
+
+function consumesCollection(body: ts.Node): boolean {
+  let hit = false;
+  const visit = (n: ts.Node): void => {
+    if (hit || ts.isFunctionLike(n)) return;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ['shift', 'pop', 'splice'].includes(n.expression.name.text) && n.arguments.length <= 2)
+      hit = true;
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return hit;
+}
+
+function indexesWithCounter(loop: ts.ForStatement): boolean {
+  const init = loop.initializer;
+  if (!init || !ts.isVariableDeclarationList(init) || init.declarations.length !== 1) return false;
+  const name = init.declarations[0]!.name;
+  if (!ts.isIdentifier(name)) return false;
+  let hit = false;
+  const visit = (n: ts.Node): void => {
+    if (hit) return;
+    if (ts.isElementAccessExpression(n) && ts.isIdentifier(n.argumentExpression) && n.argumentExpression.text === name.text) hit = true;
+    ts.forEachChild(n, visit);
+  };
+  visit(loop.statement);
+  return hit;
+}

@@ -1,0 +1,772 @@
+/**
+ * FileModel: one parsed file and what pglint knows of its values — which expressions are database
+ * values (by origin: imports of a database library, `new Pool()`, parameters typed `PoolClient`,
+ * values exported by another module), and which calls reach the database.
+ * Rules read `dbCalls()`; everything is computed lazily and cached per file version.
+ */
+import * as ts from 'typescript';
+import { KINDS, type KindSpec, type MethodSpec, libraryForModule, type LibId } from './libraries';
+import { resolveIdentifier, resolveName, type Binding } from './scope';
+import { unwrapPromise, type Value } from './values';
+import type { Project } from './project';
+
+/** A call (or tagged template) that does something with the database. */
+export interface DbCall {
+  node: ts.CallExpression | ts.TaggedTemplateExpression | ts.NewExpression;
+  lib: LibId;
+  /** Kind of the receiver (e.g. 'pg.Pool'), or of the value called. */
+  kind: string;
+  method: string;
+  spec: MethodSpec;
+  role: NonNullable<MethodSpec['role']> | 'chain';
+  /** The SQL text argument, for calls that take raw SQL text. */
+  sqlArg?: ts.Expression;
+  valuesArg?: ts.Expression;
+  /** For builder chains: true when this call is where the chain is executed (awaited, returned, terminal). */
+  executes: boolean;
+  op?: 'read' | 'write';
+}
+
+const ITERATION_METHODS = new Set(['forEach', 'map', 'flatMap', 'reduce', 'reduceRight', 'filter', 'find', 'findIndex', 'some', 'every']);
+
+export class FileModel {
+  private readonly valueCache = new Map<ts.Node, Value | null>();
+  private calls?: DbCall[];
+  private callIndex?: Map<ts.Node, DbCall>;
+
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly sourceFile: ts.SourceFile,
+    readonly project: Project,
+    readonly syntaxErrors: { start: number; end: number; message: string }[],
+  ) {}
+
+  // ── values ──────────────────────────────────────────────────────────────────
+
+  valueOf(expr: ts.Node | undefined): Value | undefined {
+    if (!expr) return undefined;
+    const cached = this.valueCache.get(expr);
+    if (cached !== undefined) return cached ?? undefined;
+    this.valueCache.set(expr, null); // cycle guard
+    let v: Value | undefined;
+    try {
+      v = this.computeValue(expr);
+    } catch {
+      v = undefined;
+    }
+    this.valueCache.set(expr, v ?? null);
+    return v;
+  }
+
+  private computeValue(e: ts.Node): Value | undefined {
+    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e))
+      return this.valueOf(e.expression);
+    if (ts.isAwaitExpression(e)) return unwrapPromise(this.valueOf(e.expression));
+    if (ts.isIdentifier(e)) return this.valueOfIdentifier(e);
+    if (e.kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = enclosingClass(e);
+      return cls ? { t: 'instance', node: cls, file: this } : undefined;
+    }
+    if (ts.isPropertyAccessExpression(e)) {
+      if (e.expression.kind === ts.SyntaxKind.ThisKeyword || ts.isIdentifier(e.expression) || ts.isPropertyAccessExpression(e.expression) || ts.isCallExpression(e.expression) || ts.isParenthesizedExpression(e.expression) || ts.isNonNullExpression(e.expression) || ts.isAwaitExpression(e.expression) || ts.isElementAccessExpression(e.expression))
+        return this.memberOf(this.valueOf(e.expression), e.name.text);
+      return undefined;
+    }
+    if (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression))
+      return this.memberOf(this.valueOf(e.expression), e.argumentExpression.text);
+    if (ts.isCallExpression(e)) return this.callResult(e);
+    if (ts.isNewExpression(e)) return this.newResult(e);
+    if (ts.isTaggedTemplateExpression(e)) {
+      const tag = this.valueOf(e.tag);
+      const spec = tag ? tagSpec(tag) : undefined;
+      if (spec?.returns) return wrap({ t: 'db', kind: spec.returns }, spec.async);
+      if (spec?.role === 'query') return { t: 'promise', of: { t: 'db', kind: 'pg.Result' } };
+      return undefined;
+    }
+    if (ts.isFunctionExpression(e) || ts.isArrowFunction(e)) return { t: 'fn', node: e, file: this };
+    if (ts.isClassExpression(e)) return { t: 'class', node: e, file: this };
+    if (ts.isObjectLiteralExpression(e)) return { t: 'object', node: e, file: this };
+    if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken))
+      return this.valueOf(e.left) ?? this.valueOf(e.right);
+    if (ts.isConditionalExpression(e)) {
+      const a = this.valueOf(e.whenTrue);
+      const b = this.valueOf(e.whenFalse);
+      return a && b && sameValue(a, b) ? a : undefined;
+    }
+    return undefined;
+  }
+
+  private valueOfIdentifier(id: ts.Identifier): Value | undefined {
+    const b = resolveIdentifier(id);
+    if (!b) {
+      if (id.text === 'require' || id.text === 'module' || id.text === 'exports') return undefined;
+      return undefined;
+    }
+    return this.valueOfBinding(b);
+  }
+
+  valueOfBinding(b: Binding): Value | undefined {
+    switch (b.kind) {
+      case 'import':
+        return this.valueOfImport(b);
+      case 'function':
+        return ts.isFunctionDeclaration(b.decl) || ts.isFunctionExpression(b.decl) ? { t: 'fn', node: b.decl, file: this } : undefined;
+      case 'class':
+        return ts.isClassLike(b.decl) ? { t: 'class', node: b.decl, file: this } : undefined;
+      case 'var': {
+        const d = b.decl as ts.VariableDeclaration;
+        let v: Value | undefined;
+        if (d.type) v = this.valueOfType(d.type);
+        if (!v && d.initializer) {
+          if (!b.constant && isReassignedAnywhere(b, this.sourceFile)) return undefined;
+          v = this.valueOf(d.initializer);
+          if (!v) v = this.requireValue(d.initializer);
+        }
+        if (!v && !d.initializer && !b.constant) v = this.valueOfSoleAssignment(b);
+        return followPath(this, v, b.path);
+      }
+      case 'param': {
+        const p = b.decl as ts.ParameterDeclaration;
+        let v: Value | undefined = p.type ? this.valueOfType(p.type) : undefined;
+        if (!v) v = this.valueOfCallbackParam(p);
+        return followPath(this, v, b.path);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** `let client; … client = await pool.connect();` — the value of its only assignment. */
+  private valueOfSoleAssignment(b: Binding): Value | undefined {
+    const scope = enclosingFunctionOrFile(b.decl);
+    let found: ts.Expression | undefined;
+    let count = 0;
+    const visit = (n: ts.Node): void => {
+      if (count > 1) return;
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left) && n.left.text === b.name.text) {
+        if (resolveIdentifier(n.left)?.decl === b.decl) {
+          count++;
+          found = n.right;
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(scope);
+    return count === 1 ? this.valueOf(found) : undefined;
+  }
+
+  /** `require('pg')`, `require('./db')`. */
+  private requireValue(init: ts.Expression): Value | undefined {
+    const req = requireSpecifier(init);
+    if (req === undefined) return undefined;
+    return this.moduleValue(req, '*');
+  }
+
+  private valueOfImport(b: Binding): Value | undefined {
+    const d = b.decl;
+    let specifier: string | undefined;
+    let name = '*';
+    if (ts.isImportClause(d)) {
+      specifier = moduleText(d.parent.moduleSpecifier);
+      name = 'default';
+    } else if (ts.isNamespaceImport(d)) {
+      specifier = moduleText(d.parent.parent.moduleSpecifier);
+      name = '*';
+    } else if (ts.isImportSpecifier(d)) {
+      specifier = moduleText(d.parent.parent.parent.moduleSpecifier);
+      name = (d.propertyName ?? d.name).text;
+    } else if (ts.isImportEqualsDeclaration(d) && ts.isExternalModuleReference(d.moduleReference)) {
+      specifier = moduleText(d.moduleReference.expression);
+      name = '*';
+    }
+    if (specifier === undefined) return undefined;
+    return this.moduleValue(specifier, name);
+  }
+
+  /** The value of export `name` of module `specifier` as imported from this file. */
+  moduleValue(specifier: string, name: string): Value | undefined {
+    const lib = libraryForModule(specifier);
+    if (lib) {
+      const spec = lib.exports[name] ?? (name === 'default' ? lib.exports['*'] : undefined);
+      if (spec) return { t: 'lib', lib: lib.id, spec, name };
+      if (name === '*') return { t: 'lib', lib: lib.id, spec: { ns: lib.exports }, name };
+      return undefined;
+    }
+    const target = this.project.resolveImport(this.path, specifier);
+    if (!target) return undefined;
+    if (name === '*') return { t: 'module', file: target };
+    return target.exportValue(name);
+  }
+
+  /** The value a parameter receives from a library that calls the function (pool.connect(cb), db.tx(cb)…). */
+  private valueOfCallbackParam(p: ts.ParameterDeclaration): Value | undefined {
+    const fn = p.parent;
+    if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+    const call = fn.parent;
+    if (!ts.isCallExpression(call)) return undefined;
+    const callee = this.valueOf(call.expression);
+    if (!callee || callee.t !== 'method' || callee.spec.callbackArg === undefined) return undefined;
+    const idx = callee.spec.callbackArg === 'last' ? call.arguments.length - 1 : callee.spec.callbackArg;
+    if (call.arguments[idx] !== fn) return undefined;
+    const kind = callee.spec.callbackParams?.[fn.parameters.indexOf(p)];
+    return kind ? { t: 'db', kind } : undefined;
+  }
+
+  valueOfType(type: ts.TypeNode): Value | undefined {
+    if (ts.isUnionTypeNode(type)) {
+      for (const t of type.types) {
+        const v = this.valueOfType(t);
+        if (v) return v;
+      }
+      return undefined;
+    }
+    if (ts.isParenthesizedTypeNode(type)) return this.valueOfType(type.type);
+    if (!ts.isTypeReferenceNode(type)) return undefined;
+    const parts = entityNameParts(type.typeName);
+    if (parts[0] === 'Promise' && type.typeArguments?.length === 1) {
+      const inner = this.valueOfType(type.typeArguments[0]!);
+      return inner ? { t: 'promise', of: inner } : undefined;
+    }
+    const head = resolveName(parts[0]!, type);
+    if (!head) return undefined;
+    if (head.kind === 'import') {
+      const d = head.decl;
+      let specifier: string | undefined;
+      let importedName: string | undefined;
+      if (ts.isImportSpecifier(d)) {
+        specifier = moduleText(d.parent.parent.parent.moduleSpecifier);
+        importedName = (d.propertyName ?? d.name).text;
+      } else if (ts.isNamespaceImport(d) || ts.isImportClause(d)) {
+        specifier = moduleText(ts.isNamespaceImport(d) ? d.parent.parent.moduleSpecifier : d.parent.moduleSpecifier);
+        importedName = undefined;
+      }
+      if (specifier === undefined) return undefined;
+      const lib = libraryForModule(specifier);
+      if (lib) {
+        const typeName = importedName ? [importedName, ...parts.slice(1)].join('.') : parts.slice(1).join('.');
+        const kind = lib.types[typeName];
+        return kind ? { t: 'db', kind } : undefined;
+      }
+      const target = this.project.resolveImport(this.path, specifier);
+      if (!target) return undefined;
+      if (importedName && parts.length === 1) {
+        const exported = target.exportValue(importedName);
+        if (exported?.t === 'class') return { t: 'instance', node: exported.node, file: exported.file };
+        const typeDecl = target.exportedTypeAlias(importedName);
+        if (typeDecl) return target.valueOfType(typeDecl);
+      }
+      return undefined;
+    }
+    if (head.kind === 'class' && parts.length === 1 && ts.isClassLike(head.decl)) return { t: 'instance', node: head.decl, file: this };
+    return undefined;
+  }
+
+  memberOf(v: Value | undefined, name: string): Value | undefined {
+    if (!v) return undefined;
+    switch (v.t) {
+      case 'lib': {
+        const member = v.spec.ns?.[name];
+        if (member) return { t: 'lib', lib: v.lib, spec: member, name };
+        if (v.spec.kind) return this.memberOf({ t: 'db', kind: v.spec.kind }, name);
+        return undefined;
+      }
+      case 'db': {
+        const spec = KINDS[v.kind];
+        if (!spec) return undefined;
+        const m = spec.methods?.[name];
+        if (m) return { t: 'method', kind: v.kind, name, spec: m };
+        const p = spec.props?.[name];
+        if (p) return { t: 'db', kind: p };
+        if (spec.chain) return { t: 'method', kind: v.kind, name, spec: spec.terminals?.includes(name) ? { role: 'query', async: true } : { returns: v.kind } };
+        if (spec.anyProp && !name.startsWith('$') && !name.startsWith('_')) return { t: 'db', kind: spec.anyProp };
+        return undefined;
+      }
+      case 'instance':
+        return this.project.modelOf(v.file).classMember(v.node, name, false);
+      case 'class': {
+        const m = this.project.modelOf(v.file).classMember(v.node, name, true);
+        if (m) return m;
+        const base = this.project.modelOf(v.file).baseKindOfClass(v.node);
+        return base ? this.memberOf({ t: 'db', kind: base }, name) : undefined;
+      }
+      case 'object':
+        return this.project.modelOf(v.file).objectMember(v.node, name);
+      case 'module':
+        return v.file.exportValue(name);
+      default:
+        return undefined;
+    }
+  }
+
+  /** Members of a class declared in this file. */
+  classMember(cls: ts.ClassLikeDeclaration, name: string, isStatic: boolean, depth = 0): Value | undefined {
+    for (const m of cls.members) {
+      const mStatic = !!ts.getCombinedModifierFlags(m as ts.Declaration) && (ts.getCombinedModifierFlags(m as ts.Declaration) & ts.ModifierFlags.Static) !== 0;
+      if (mStatic !== isStatic) continue;
+      if (!m.name || propertyNameText(m.name) !== name) continue;
+      if (ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) {
+        if (ts.isGetAccessorDeclaration(m)) return m.type ? this.valueOfType(m.type) : undefined;
+        return { t: 'fn', node: m, file: this };
+      }
+      if (ts.isPropertyDeclaration(m)) {
+        if (m.type) {
+          const v = this.valueOfType(m.type);
+          if (v) return v;
+        }
+        if (m.initializer) return this.valueOf(m.initializer);
+        return this.valueOfThisAssignment(cls, name);
+      }
+    }
+    if (!isStatic) {
+      const ctor = cls.members.find(ts.isConstructorDeclaration);
+      if (ctor) {
+        for (const p of ctor.parameters) {
+          if (ts.isIdentifier(p.name) && p.name.text === name && ts.getModifiers(p)?.length) {
+            return p.type ? this.valueOfType(p.type) : undefined;
+          }
+        }
+      }
+      const assigned = this.valueOfThisAssignment(cls, name);
+      if (assigned) return assigned;
+    }
+    if (depth < 5) {
+      const base = this.baseClass(cls);
+      if (base && base.t === 'class') return this.project.modelOf(base.file).classMember(base.node, name, isStatic, depth + 1);
+    }
+    return undefined;
+  }
+
+  private valueOfThisAssignment(cls: ts.ClassLikeDeclaration, name: string): Value | undefined {
+    const ctor = cls.members.find(ts.isConstructorDeclaration);
+    if (!ctor?.body) return undefined;
+    for (const st of ctor.body.statements) {
+      if (!ts.isExpressionStatement(st) || !ts.isBinaryExpression(st.expression)) continue;
+      const { left, right, operatorToken } = st.expression;
+      if (operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === name)
+        return this.valueOf(right);
+    }
+    return undefined;
+  }
+
+  private baseClass(cls: ts.ClassLikeDeclaration): Value | undefined {
+    const ext = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    return ext ? this.valueOf(ext.expression) : undefined;
+  }
+
+  /** `class User extends Model {}` (Sequelize): the class's static side is a model. */
+  baseKindOfClass(cls: ts.ClassLikeDeclaration): string | undefined {
+    const base = this.baseClass(cls);
+    if (base?.t === 'lib' && base.spec.baseClass) return base.spec.baseClass;
+    if (base?.t === 'class') return this.project.modelOf(base.file).baseKindOfClass(base.node);
+    return undefined;
+  }
+
+  objectMember(obj: ts.ObjectLiteralExpression, name: string): Value | undefined {
+    for (const p of obj.properties) {
+      if (!p.name || propertyNameText(p.name) !== name) continue;
+      if (ts.isPropertyAssignment(p)) return this.valueOf(p.initializer);
+      if (ts.isShorthandPropertyAssignment(p)) return this.valueOf(p.name);
+      if (ts.isMethodDeclaration(p)) return { t: 'fn', node: p, file: this };
+    }
+    return undefined;
+  }
+
+  private callResult(call: ts.CallExpression): Value | undefined {
+    const req = requireSpecifier(call);
+    if (req !== undefined) return this.moduleValue(req, '*');
+    const callee = this.valueOf(call.expression);
+    if (!callee) return undefined;
+    if (callee.t === 'lib') {
+      if (callee.spec.factory) {
+        const f = callee.spec.factory;
+        return f.returns ? wrap({ t: 'db', kind: f.returns }, f.async) : undefined;
+      }
+      return undefined;
+    }
+    if (callee.t === 'method') {
+      const s = callee.spec;
+      if (s.returns) return wrap({ t: 'db', kind: s.returns }, s.async);
+      if (s.role === 'query') return { t: 'promise', of: { t: 'db', kind: 'pg.Result' } };
+      return undefined;
+    }
+    if (callee.t === 'db') {
+      const s = KINDS[callee.kind]?.call;
+      return s?.returns ? wrap({ t: 'db', kind: s.returns }, s.async) : undefined;
+    }
+    if (callee.t === 'fn') return this.project.modelOf(callee.file).returnValueOf(callee.node);
+    return undefined;
+  }
+
+  /** What a project function returns, when all its returns agree on a database value or a project value. */
+  returnValueOf(fn: ts.FunctionLikeDeclaration): Value | undefined {
+    if (fn.type) {
+      const t = this.valueOfType(fn.type);
+      if (t) return t;
+    }
+    if (!fn.body) return undefined;
+    const isAsync = !!ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+    let result: Value | undefined;
+    let conflict = false;
+    const consider = (e: ts.Expression | undefined): void => {
+      if (!e || conflict) return;
+      const v = unwrapPromise(this.valueOf(e));
+      if (!v) {
+        conflict = true;
+        return;
+      }
+      if (result && !sameValue(result, v)) conflict = true;
+      result = v;
+    };
+    if (!ts.isBlock(fn.body)) consider(fn.body);
+    else forEachReturn(fn.body, (r) => consider(r.expression));
+    if (conflict || !result) return undefined;
+    return isAsync ? { t: 'promise', of: result } : result;
+  }
+
+  private newResult(e: ts.NewExpression): Value | undefined {
+    const ctor = this.valueOf(e.expression);
+    if (!ctor) return undefined;
+    if (ctor.t === 'lib' && ctor.spec.ctor) return { t: 'db', kind: ctor.spec.ctor };
+    if (ctor.t === 'class') return { t: 'instance', node: ctor.node, file: ctor.file };
+    return undefined;
+  }
+
+  // ── exports ─────────────────────────────────────────────────────────────────
+
+  private exportCache = new Map<string, Value | null>();
+
+  exportValue(name: string): Value | undefined {
+    const cached = this.exportCache.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    this.exportCache.set(name, null);
+    const v = this.computeExport(name);
+    this.exportCache.set(name, v ?? null);
+    return v;
+  }
+
+  private computeExport(name: string): Value | undefined {
+    const sf = this.sourceFile;
+    for (const st of sf.statements) {
+      const exported = ts.canHaveModifiers(st) && ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+      const isDefault = ts.canHaveModifiers(st) && ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+      if (exported) {
+        if (isDefault && name === 'default') {
+          if (ts.isFunctionDeclaration(st)) return { t: 'fn', node: st, file: this };
+          if (ts.isClassDeclaration(st)) return { t: 'class', node: st, file: this };
+        }
+        if (ts.isVariableStatement(st)) {
+          for (const d of st.declarationList.declarations) {
+            if (ts.isIdentifier(d.name) && d.name.text === name) return this.valueOf(d.name);
+          }
+        } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name?.text === name && !isDefault) {
+          return ts.isFunctionDeclaration(st) ? { t: 'fn', node: st, file: this } : { t: 'class', node: st, file: this };
+        }
+      }
+      if (ts.isExportAssignment(st) && !st.isExportEquals && name === 'default') return this.valueOf(st.expression);
+      if (ts.isExportAssignment(st) && st.isExportEquals) return this.memberOrSelf(this.valueOf(st.expression), name);
+      if (ts.isExportDeclaration(st)) {
+        const from = st.moduleSpecifier ? moduleText(st.moduleSpecifier) : undefined;
+        if (st.exportClause && ts.isNamedExports(st.exportClause)) {
+          for (const spec of st.exportClause.elements) {
+            if (spec.name.text !== name) continue;
+            const local = (spec.propertyName ?? spec.name).text;
+            if (from !== undefined) return this.moduleValue(from, local);
+            const b = resolveName(local, st);
+            return b ? this.valueOfBinding(b) : undefined;
+          }
+        } else if (!st.exportClause && from !== undefined && name !== 'default') {
+          const v = this.moduleValue(from, name);
+          if (v) return v;
+        }
+      }
+      // CommonJS: module.exports = …; module.exports.x = …; exports.x = …
+      if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const left = st.expression.left;
+        const target = commonJsExportTarget(left);
+        if (target === '') {
+          const v = this.valueOf(st.expression.right);
+          if (name === 'default') return v;
+          const m = this.memberOrSelf(v, name);
+          if (m) return m;
+        } else if (target === name) {
+          return this.valueOf(st.expression.right);
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private memberOrSelf(v: Value | undefined, name: string): Value | undefined {
+    if (!v) return undefined;
+    if (name === 'default' || name === '*') return v;
+    return this.memberOf(v, name);
+  }
+
+  exportedTypeAlias(name: string): ts.TypeNode | undefined {
+    for (const st of this.sourceFile.statements) {
+      if (ts.isTypeAliasDeclaration(st) && st.name.text === name) return st.type;
+    }
+    return undefined;
+  }
+
+  // ── database calls ──────────────────────────────────────────────────────────
+
+  /** Every database call of the file, in source order (one traversal, cached). */
+  dbCalls(): DbCall[] {
+    if (this.calls) return this.calls;
+    const out: DbCall[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) {
+        const c = this.classify(n);
+        if (c) out.push(c);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(this.sourceFile);
+    this.calls = out;
+    this.callIndex = new Map(out.map((c) => [c.node, c]));
+    return out;
+  }
+
+  dbCallAt(node: ts.Node): DbCall | undefined {
+    this.dbCalls();
+    return this.callIndex!.get(node);
+  }
+
+  private classify(n: ts.CallExpression | ts.TaggedTemplateExpression): DbCall | undefined {
+    if (ts.isTaggedTemplateExpression(n)) {
+      const tag = this.valueOf(n.tag);
+      if (!tag) return undefined;
+      const spec = tagSpec(tag);
+      if (!spec) return undefined;
+      const kind = tag.t === 'db' ? tag.kind : tag.t === 'method' ? tag.kind : tag.t === 'lib' && tag.spec.kind ? tag.spec.kind : '?';
+      const lib = KINDS[kind]?.lib;
+      if (!lib) return undefined;
+      const role = spec.role ?? 'chain';
+      return { node: n, lib, kind, method: tag.t === 'method' ? tag.name : '`tag`', spec, role, executes: role === 'query', op: spec.op };
+    }
+    const callee = this.valueOf(n.expression);
+    if (!callee) return undefined;
+    let spec: MethodSpec | undefined;
+    let kind: string;
+    let method: string;
+    if (callee.t === 'method') {
+      spec = callee.spec;
+      kind = callee.kind;
+      method = callee.name;
+    } else if (callee.t === 'db') {
+      spec = KINDS[callee.kind]?.call;
+      kind = callee.kind;
+      method = '()';
+    } else if (callee.t === 'lib' && callee.spec.factory) {
+      spec = callee.spec.factory;
+      kind = spec.returns ?? `${callee.lib}.${callee.name}`;
+      method = callee.name;
+      if (spec.role !== 'raw') return undefined; // factories (new pools) are not calls to the database
+    } else return undefined;
+    if (!spec) return undefined;
+    const kspec: KindSpec | undefined = KINDS[kind];
+    const lib = kspec?.lib ?? (callee.t === 'lib' ? callee.lib : undefined);
+    if (!lib) return undefined;
+    let role: DbCall['role'] | undefined = spec.role;
+    const resultKind = spec.returns;
+    const resultIsChain = resultKind ? !!KINDS[resultKind]?.chain : false;
+    if (!role && resultIsChain) role = 'chain';
+    if (!role && kspec?.chain) role = 'chain';
+    if (!role) return undefined;
+    let executes = role === 'query' && !resultIsChain;
+    if ((role === 'chain' || role === 'builder' || resultIsChain) && isChainEnd(n)) {
+      executes = isExecutedPosition(n) || (role === 'query');
+    }
+    const sqlArg = spec.sqlArg !== undefined ? n.arguments[spec.sqlArg] : undefined;
+    const valuesArg = typeof spec.valuesArg === 'number' ? n.arguments[spec.valuesArg] : undefined;
+    return { node: n, lib, kind, method, spec, role, sqlArg, valuesArg, executes, op: spec.op ?? opOfChain(this, n) };
+  }
+
+  /** Calls that execute a query (what N+1 counts): direct queries and executed builder chains. */
+  queryCalls(): DbCall[] {
+    return this.dbCalls().filter((c) => c.executes);
+  }
+
+  /** The project function a call invokes, if pglint can resolve it. */
+  calledFunction(call: ts.CallExpression | ts.NewExpression): { node: ts.FunctionLikeDeclaration; file: FileModel } | undefined {
+    const v = this.valueOf(call.expression);
+    if (ts.isNewExpression(call)) {
+      if (v?.t !== 'class') return undefined;
+      const ctor = v.node.members.find(ts.isConstructorDeclaration);
+      return ctor ? { node: ctor, file: v.file } : undefined;
+    }
+    if (v?.t === 'fn') return { node: v.node, file: v.file };
+    return undefined;
+  }
+
+  isIterationCallback(fn: ts.Node): ts.CallExpression | undefined {
+    return iterationCallOf(fn);
+  }
+}
+
+// ── helpers ───────────────────────────────────────────────────────────────────
+
+function wrap(v: Value, async: boolean | undefined): Value {
+  return async ? { t: 'promise', of: v } : v;
+}
+
+function tagSpec(tag: Value): MethodSpec | undefined {
+  if (tag.t === 'db') return KINDS[tag.kind]?.tag;
+  if (tag.t === 'method') return tag.spec.safeTag || tag.spec.role === 'query' ? tag.spec : undefined;
+  if (tag.t === 'lib' && tag.spec.kind) return KINDS[tag.spec.kind]?.tag;
+  return undefined;
+}
+
+function sameValue(a: Value, b: Value): boolean {
+  if (a.t !== b.t) return false;
+  switch (a.t) {
+    case 'db':
+      return a.kind === (b as typeof a).kind;
+    case 'promise':
+      return sameValue(a.of, (b as typeof a).of);
+    case 'lib':
+      return a.spec === (b as typeof a).spec;
+    case 'method':
+      return a.kind === (b as typeof a).kind && a.name === (b as typeof a).name;
+    case 'module':
+      return a.file === (b as typeof a).file;
+    default:
+      return (a as { node: ts.Node }).node === (b as { node: ts.Node }).node;
+  }
+}
+
+function followPath(model: FileModel, v: Value | undefined, path: (string | number)[]): Value | undefined {
+  let cur = v;
+  for (const key of path) {
+    if (!cur) return undefined;
+    if (typeof key === 'number' || key === '...' || key === '?') return undefined;
+    cur = model.memberOf(unwrapPromise(cur), key);
+  }
+  return cur;
+}
+
+export function moduleText(e: ts.Expression): string | undefined {
+  return ts.isStringLiteralLike(e) ? e.text : undefined;
+}
+
+export function requireSpecifier(e: ts.Expression): string | undefined {
+  let x = e;
+  while (ts.isParenthesizedExpression(x) || ts.isAwaitExpression(x)) x = x.expression;
+  if (ts.isCallExpression(x) && x.arguments.length === 1) {
+    const c = x.expression;
+    const isRequire = ts.isIdentifier(c) && c.text === 'require';
+    const isDynamicImport = c.kind === ts.SyntaxKind.ImportKeyword;
+    if ((isRequire || isDynamicImport) && ts.isStringLiteralLike(x.arguments[0]!)) return (x.arguments[0] as ts.StringLiteral).text;
+  }
+  return undefined;
+}
+
+function commonJsExportTarget(left: ts.Expression): string | undefined {
+  // module.exports
+  if (ts.isPropertyAccessExpression(left) && ts.isIdentifier(left.expression) && left.expression.text === 'module' && left.name.text === 'exports') return '';
+  if (ts.isPropertyAccessExpression(left)) {
+    const o = left.expression;
+    if (ts.isIdentifier(o) && o.text === 'exports') return left.name.text;
+    if (ts.isPropertyAccessExpression(o) && ts.isIdentifier(o.expression) && o.expression.text === 'module' && o.name.text === 'exports') return left.name.text;
+  }
+  return undefined;
+}
+
+export function propertyNameText(n: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n) || ts.isPrivateIdentifier(n)) return n.text;
+  return undefined;
+}
+
+function entityNameParts(n: ts.EntityName): string[] {
+  return ts.isIdentifier(n) ? [n.text] : [...entityNameParts(n.left), n.right.text];
+}
+
+export function enclosingClass(n: ts.Node): ts.ClassLikeDeclaration | undefined {
+  let cur: ts.Node | undefined = n.parent;
+  while (cur) {
+    if (ts.isClassLike(cur)) return cur;
+    // `this` inside a non-arrow function that is not a method refers to something else
+    if ((ts.isFunctionDeclaration(cur) || ts.isFunctionExpression(cur)) && !ts.isClassLike(cur.parent)) return undefined;
+    cur = cur.parent;
+  }
+  return undefined;
+}
+
+export function enclosingFunctionOrFile(n: ts.Node): ts.Node {
+  let cur: ts.Node | undefined = n.parent;
+  while (cur) {
+    if (ts.isFunctionLike(cur) || ts.isSourceFile(cur)) return cur;
+    cur = cur.parent;
+  }
+  return n.getSourceFile();
+}
+
+function isReassignedAnywhere(b: Binding, sf: ts.SourceFile): boolean {
+  const scope = enclosingFunctionOrFile(b.decl) ?? sf;
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left) && n.left.text === b.name.text) {
+      if (resolveIdentifier(n.left)?.decl === b.decl) found = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(scope);
+  return found;
+}
+
+export function forEachReturn(body: ts.Node, cb: (r: ts.ReturnStatement) => void): void {
+  const visit = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isReturnStatement(n)) cb(n);
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(body, visit);
+}
+
+/** True when the call is the last link of a method chain (its result is not used as `.x()` receiver). */
+function isChainEnd(n: ts.CallExpression): boolean {
+  const p = n.parent;
+  return !(ts.isPropertyAccessExpression(p) && p.expression === n && ts.isCallExpression(p.parent) && p.parent.expression === p);
+}
+
+/** A builder whose chain ends here is executed if awaited, returned, yielded or handed to Promise.all. */
+function isExecutedPosition(n: ts.Expression): boolean {
+  let cur: ts.Node = n;
+  while (ts.isParenthesizedExpression(cur.parent) || ts.isAsExpression(cur.parent) || ts.isNonNullExpression(cur.parent)) cur = cur.parent;
+  const p = cur.parent;
+  if (ts.isAwaitExpression(p) || ts.isReturnStatement(p) || ts.isYieldExpression(p)) return true;
+  if (ts.isArrowFunction(p) && p.body === cur) return true;
+  if (ts.isArrayLiteralExpression(p) && ts.isCallExpression(p.parent) && /^Promise\.(all|allSettled|race|any)$/.test(p.parent.expression.getText())) return true;
+  if (ts.isForOfStatement(p) && p.expression === cur && p.awaitModifier) return true;
+  return false;
+}
+
+function opOfChain(model: FileModel, n: ts.CallExpression): 'read' | 'write' | undefined {
+  // Walk down to the chain's root call to find an op (selectFrom → read, insertInto → write).
+  let cur: ts.Expression = n;
+  let op: 'read' | 'write' | undefined;
+  while (ts.isCallExpression(cur) && ts.isPropertyAccessExpression(cur.expression)) {
+    const name = cur.expression.name.text;
+    if (/^(insert|update|del|delete|upsert|increment|decrement|merge|onConflict)/i.test(name)) op = 'write';
+    cur = cur.expression.expression;
+  }
+  void model;
+  return op ?? 'read';
+}
+
+/** If `fn` is a callback passed to an iteration method (xs.map(fn), Array.from(xs, fn)), that call. */
+export function iterationCallOf(fn: ts.Node): ts.CallExpression | undefined {
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const call = fn.parent;
+  if (!ts.isCallExpression(call) || !call.arguments.includes(fn as ts.Expression)) return undefined;
+  const callee = call.expression;
+  if (ts.isPropertyAccessExpression(callee)) {
+    const name = callee.name.text;
+    if (ITERATION_METHODS.has(name) && call.arguments[0] === fn) return call;
+    if (name === 'from' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array' && call.arguments[1] === fn) return call;
+  }
+  return undefined;
+}

@@ -1,0 +1,413 @@
+/**
+ * Project: the engine's entry point for adapters (CLI, language server). It owns the files (disk or
+ * editor overlays), resolves imports between them, keeps one FileModel per file version, and lints.
+ * It never executes workspace code.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ts from 'typescript';
+import { parse, isSourceFile } from './parse';
+import { FileModel } from './model';
+import { DB_MODULES } from './libraries';
+import { formatMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule';
+import type { Finding, Language } from './types';
+import type { ResolvedConfig } from '../config-types';
+import { DEFAULT_DOCS_BASE_URL } from '../chapters';
+import { applySuppressions } from './suppress';
+import { RULES } from '../registry';
+
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export interface FileResult {
+  file: string;
+  findings: Finding[];
+  /** Why the file was not analysed (too large, binary, unreadable), if it was not. */
+  skipped?: string;
+  /** Exceptions raised by rules on this file (logged by adapters; never fatal). */
+  errors?: string[];
+  /** The file was analysed (it can reach a database module). */
+  analysed?: boolean;
+}
+
+export interface LintFileOptions {
+  isCancelled?: () => boolean;
+  reportUnusedDisables?: boolean;
+}
+
+export interface ProjectOptions {
+  root: string;
+  config?: ResolvedConfig;
+  /** Reads a file's text; undefined when it does not exist. Defaults to the disk. */
+  readFile?: (absPath: string) => string | undefined;
+  rules?: Record<string, Rule>;
+}
+
+interface FileEntry {
+  text: string;
+  model?: FileModel;
+  imports?: string[];
+  /** Resolved project-relative imports (absolute paths). */
+  deps?: string[];
+}
+
+export function defaultConfig(): ResolvedConfig {
+  return { rules: {}, ignores: [], migrations: { paths: [] }, docs: { baseUrl: DEFAULT_DOCS_BASE_URL, language: 'en' } };
+}
+
+const RESOLVE_EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+const DB_MODULE_SET = new Set(DB_MODULES);
+
+export class Project {
+  readonly root: string;
+  config: ResolvedConfig;
+  private readonly files = new Map<string, FileEntry | null>();
+  private readonly overlays = new Map<string, string>();
+  private readonly readFileFn: (p: string) => string | undefined;
+  private rules: Record<string, Rule>;
+  private reachCache = new Map<string, boolean>();
+  private pathAliases?: { baseUrl?: string; paths: [string, string[]][] };
+  private readonly summaryCache = new Map<ts.Node, QuerySite | null>();
+  private readonly summaryInProgress = new Set<ts.Node>();
+
+  constructor(options: ProjectOptions) {
+    this.root = path.resolve(options.root);
+    this.config = options.config ?? defaultConfig();
+    this.readFileFn = options.readFile ?? readFromDisk;
+    this.rules = options.rules ?? RULES;
+  }
+
+  setConfig(config: ResolvedConfig): void {
+    this.config = config;
+  }
+
+  setOverlay(absPath: string, text: string | undefined): void {
+    const p = path.resolve(absPath);
+    if (text === undefined) this.overlays.delete(p);
+    else this.overlays.set(p, text);
+    this.invalidate(p);
+  }
+
+  invalidate(absPath: string): void {
+    const p = path.resolve(absPath);
+    this.files.delete(p);
+    // Models of other files may hold values resolved through this one: drop them all (cheap to rebuild).
+    for (const [k, e] of this.files) if (e?.model) this.files.set(k, { text: e.text, imports: e.imports, deps: e.deps });
+    this.reachCache.clear();
+    this.summaryCache.clear();
+  }
+
+  /** The text of a file (overlay first), or undefined. */
+  textOf(absPath: string): string | undefined {
+    return this.entry(absPath)?.text;
+  }
+
+  private entry(absPath: string): FileEntry | undefined {
+    const p = path.resolve(absPath);
+    if (this.files.has(p)) return this.files.get(p) ?? undefined;
+    const text = this.overlays.get(p) ?? this.readFileFn(p);
+    const e = text === undefined ? null : { text };
+    this.files.set(p, e);
+    return e ?? undefined;
+  }
+
+  /** Parsed model of a file (cached per text version). */
+  model(absPath: string): FileModel | undefined {
+    const p = path.resolve(absPath);
+    const e = this.entry(p);
+    if (!e) return undefined;
+    if (!e.model) {
+      const { sourceFile, syntaxErrors } = parse(p, e.text);
+      e.model = new FileModel(p, e.text, sourceFile, this, syntaxErrors);
+    }
+    return e.model;
+  }
+
+  modelOf(m: FileModel): FileModel {
+    return m;
+  }
+
+  /** Resolves an import specifier from a file to a project file's model. */
+  resolveImport(fromFile: string, specifier: string): FileModel | undefined {
+    const target = this.resolvePath(fromFile, specifier);
+    return target ? this.model(target) : undefined;
+  }
+
+  resolvePath(fromFile: string, specifier: string): string | undefined {
+    let bases: string[] = [];
+    if (specifier.startsWith('.') || specifier.startsWith('/')) {
+      bases = [path.resolve(path.dirname(fromFile), specifier)];
+    } else {
+      bases = this.aliasCandidates(specifier);
+      if (!bases.length) return undefined;
+    }
+    for (const base of bases) {
+      const hit = this.probe(base);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  private probe(base: string): string | undefined {
+    const exists = (p: string): boolean => this.entry(p) !== undefined;
+    if (isSourceFile(base) && exists(base)) return base;
+    const ext = path.extname(base);
+    const stem = ext ? base.slice(0, -ext.length) : base;
+    const mapped: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
+    for (const alt of mapped[ext] ?? []) if (exists(stem + alt)) return stem + alt;
+    for (const e of RESOLVE_EXTS) if (exists(base + e)) return base + e;
+    for (const e of RESOLVE_EXTS) if (exists(path.join(base, 'index' + e))) return path.join(base, 'index' + e);
+    return undefined;
+  }
+
+  private aliasCandidates(specifier: string): string[] {
+    if (!this.pathAliases) this.pathAliases = readTsconfigPaths(this.root, this.readFileFn);
+    const { baseUrl, paths } = this.pathAliases;
+    const out: string[] = [];
+    for (const [pattern, targets] of paths) {
+      const star = pattern.indexOf('*');
+      if (star < 0) {
+        if (pattern === specifier) out.push(...targets.map((t) => path.resolve(baseUrl ?? this.root, t)));
+        continue;
+      }
+      const pre = pattern.slice(0, star);
+      const post = pattern.slice(star + 1);
+      if (specifier.startsWith(pre) && specifier.endsWith(post)) {
+        const mid = specifier.slice(pre.length, specifier.length - post.length);
+        out.push(...targets.map((t) => path.resolve(baseUrl ?? this.root, t.replace('*', mid))));
+      }
+    }
+    if (baseUrl) out.push(path.resolve(baseUrl, specifier));
+    return out;
+  }
+
+  // ── import graph (cheap scan, no parse) ────────────────────────────────────
+
+  /** Module specifiers a file imports, from a regex scan of its text. */
+  importsOf(absPath: string): string[] {
+    const e = this.entry(absPath);
+    if (!e) return [];
+    if (!e.imports) e.imports = scanImports(e.text);
+    return e.imports;
+  }
+
+  /** Project files this file imports (resolved). */
+  depsOf(absPath: string): string[] {
+    const e = this.entry(absPath);
+    if (!e) return [];
+    if (!e.deps) {
+      const out: string[] = [];
+      for (const s of this.importsOf(absPath)) {
+        if (DB_MODULE_SET.has(s)) continue;
+        const r = this.resolvePath(path.resolve(absPath), s);
+        if (r) out.push(r);
+      }
+      e.deps = out;
+    }
+    return e.deps;
+  }
+
+  /** Whether a file can reach a database module through its imports (transitively). Files that cannot are not analysed. */
+  reachesDatabase(absPath: string): boolean {
+    const start = path.resolve(absPath);
+    const cached = this.reachCache.get(start);
+    if (cached !== undefined) return cached;
+    const seen = new Set<string>();
+    const stack = [start];
+    let found = false;
+    while (stack.length && !found) {
+      const f = stack.pop()!;
+      if (seen.has(f)) continue;
+      seen.add(f);
+      const known = this.reachCache.get(f);
+      if (known === true) {
+        found = true;
+        break;
+      }
+      if (known === false && f !== start) continue;
+      if (this.importsOf(f).some((s) => DB_MODULE_SET.has(s))) {
+        found = true;
+        break;
+      }
+      for (const d of this.depsOf(f)) stack.push(d);
+    }
+    this.reachCache.set(start, found);
+    return found;
+  }
+
+  /** Files (among those known to the project) whose findings may change when `absPath` changes. */
+  dependentsOf(absPath: string, knownFiles: Iterable<string> = this.files.keys()): string[] {
+    const target = path.resolve(absPath);
+    const reverse = new Map<string, string[]>();
+    for (const f of knownFiles) {
+      for (const d of this.depsOf(f)) {
+        const list = reverse.get(d) ?? [];
+        list.push(f);
+        reverse.set(d, list);
+      }
+    }
+    const out = new Set<string>();
+    const stack = [target];
+    while (stack.length) {
+      const f = stack.pop()!;
+      for (const dep of reverse.get(f) ?? []) {
+        if (!out.has(dep) && dep !== target) {
+          out.add(dep);
+          stack.push(dep);
+        }
+      }
+    }
+    return [...out].sort();
+  }
+
+  // ── function summaries ─────────────────────────────────────────────────────
+
+  /** The first query a project function performs, directly or through the functions it calls (across files). */
+  querySiteOf(fn: ts.FunctionLikeDeclaration, file: FileModel): QuerySite | undefined {
+    const cached = this.summaryCache.get(fn);
+    if (cached !== undefined) return cached ?? undefined;
+    if (this.summaryInProgress.has(fn)) return undefined;
+    this.summaryInProgress.add(fn);
+    let result: QuerySite | undefined;
+    try {
+      result = computeQuerySite(fn, file, this);
+    } finally {
+      this.summaryInProgress.delete(fn);
+    }
+    this.summaryCache.set(fn, result ?? null);
+    return result;
+  }
+
+  // ── linting ────────────────────────────────────────────────────────────────
+
+  lintFile(absPath: string, options: LintFileOptions = {}): FileResult {
+    const file = path.resolve(absPath);
+    const result: FileResult = { file, findings: [] };
+    let text: string | undefined;
+    try {
+      text = this.textOf(file);
+    } catch (err) {
+      return { ...result, skipped: `cannot read: ${(err as Error).message}` };
+    }
+    if (text === undefined) return { ...result, skipped: 'file not found' };
+    if (text.length > MAX_FILE_BYTES) return { ...result, skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
+    if (text.includes('\u0000')) return { ...result, skipped: 'binary file' };
+    if (!isSourceFile(file)) return result;
+    if (!this.reachesDatabase(file)) return result;
+    const model = this.model(file)!;
+    result.analysed = true;
+    if (model.syntaxErrors.length) {
+      const e = model.syntaxErrors[0]!;
+      result.findings.push({
+        ruleId: 'parse-error', messageId: 'parseError', severity: 'error', file,
+        start: e.start, end: Math.max(e.end, e.start), message: `Parsing error: ${e.message}`,
+      });
+      return result;
+    }
+    const language: Language = this.config.docs.language;
+    const errors: string[] = [];
+    for (const [id, rule] of Object.entries(this.rules)) {
+      if (options.isCancelled?.()) break;
+      const setting = this.config.rules[id];
+      const severity = setting?.severity ?? rule.meta.defaultSeverity;
+      if (severity === 'off') continue;
+      const ruleOptions = { ...rule.meta.defaultOptions, ...(setting?.options ?? {}) };
+      const ctx: RuleContext = {
+        file: model,
+        project: this,
+        options: ruleOptions,
+        language,
+        report: (d: ReportDescriptor<string>) => {
+          const start = d.start ?? d.node!.getStart(model.sourceFile);
+          const end = d.end ?? d.node!.getEnd();
+          const template = rule.meta.messages[d.messageId]?.[language] ?? d.messageId;
+          result.findings.push({
+            ruleId: id,
+            messageId: d.messageId,
+            message: formatMessage(template, d.data),
+            severity: d.severity === 'error' ? 'error' : severity,
+            file, start, end,
+            related: d.related,
+            fixes: d.fixes,
+            data: d.data,
+          });
+        },
+      };
+      try {
+        rule.check(ctx);
+      } catch (err) {
+        errors.push(`rule ${id} failed on ${file}: ${(err as Error).stack ?? String(err)}`);
+      }
+    }
+    if (errors.length) result.errors = errors;
+    result.findings.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+    const suppressed = applySuppressions(text, result.findings, { reportUnused: !!options.reportUnusedDisables, file });
+    result.findings = [...suppressed.findings, ...suppressed.unused].sort((a, b) => a.start - b.start);
+    return result;
+  }
+}
+
+export interface QuerySite {
+  file: FileModel;
+  node: ts.Node;
+}
+
+function computeQuerySite(fn: ts.FunctionLikeDeclaration, file: FileModel, project: Project): QuerySite | undefined {
+  if (!fn.body) return undefined;
+  let found: QuerySite | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) {
+      const c = file.dbCallAt(n);
+      if (c?.executes) {
+        found = { file, node: n };
+        return;
+      }
+      if (ts.isCallExpression(n)) {
+        const target = file.calledFunction(n);
+        if (target && target.node !== fn) {
+          const inner = project.querySiteOf(target.node, target.file);
+          if (inner) {
+            found = inner;
+            return;
+          }
+        }
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(fn.body);
+  return found;
+}
+
+const IMPORT_RE = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+|\bexport\s*\*\s*from\s*)['"]([^'"\n]+)['"]/gm;
+
+export function scanImports(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(IMPORT_RE)) out.add(m[1]!);
+  return [...out];
+}
+
+function readFromDisk(p: string): string | undefined {
+  try {
+    return fs.readFileSync(p, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+    throw err;
+  }
+}
+
+function readTsconfigPaths(root: string, read: (p: string) => string | undefined): { baseUrl?: string; paths: [string, string[]][] } {
+  try {
+    const file = path.join(root, 'tsconfig.json');
+    const text = read(file);
+    if (!text) return { paths: [] };
+    const parsed = ts.parseConfigFileTextToJson(file, text).config as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
+    const co = parsed?.compilerOptions ?? {};
+    const baseUrl = co.baseUrl !== undefined ? path.resolve(root, co.baseUrl) : undefined;
+    return { baseUrl, paths: Object.entries(co.paths ?? {}) };
+  } catch {
+    return { paths: [] };
+  }
+}
+

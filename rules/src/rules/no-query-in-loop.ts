@@ -1,0 +1,211 @@
+/**
+ * no-query-in-loop — a query executed once per element of a collection (N+1 queries).
+ * Chapter 20.3.1, 20.3.3, 20.3.4.
+ */
+import * as ts from 'typescript';
+import { defineRule } from '../engine/rule';
+import { enclosingLoop } from '../engine/loops';
+import { staticText } from '../engine/sqltext';
+import type { DbCall, FileModel } from '../engine/model';
+import type { Language, RelatedLocation } from '../engine/types';
+import type { LibId } from '../engine/libraries';
+
+type MessageId = 'queryInLoop' | 'indirectQueryInLoop';
+
+/** Statements that have no batched form: DDL, session and transaction control. */
+const NON_BATCHABLE = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(create|alter|drop|set|reset|grant|revoke|vacuum|analyze|refresh|truncate|comment|listen|unlisten|notify|begin|commit|rollback|savepoint|release|do|lock|cluster|reindex|discard|security|import)\b/i;
+
+const HINTS: Record<LibId | 'default', Record<'read' | 'write', Record<Language, string>>> = {
+  default: {
+    read: { en: 'Fetch all rows in one query (`WHERE id = ANY($1)` with an array, or a JOIN) and match them up in memory.', fr: 'Chargez toutes les lignes en une requête (`WHERE id = ANY($1)` avec un tableau, ou une jointure) puis associez-les en mémoire.' },
+    write: { en: 'Write all rows in one statement (multi-row VALUES, or `INSERT … SELECT * FROM unnest($1::int[], $2::text[])`).', fr: 'Écrivez toutes les lignes en une instruction (VALUES multi-lignes, ou `INSERT … SELECT * FROM unnest($1::int[], $2::text[])`).' },
+  },
+  'pg': { read: { en: '', fr: '' }, write: { en: '', fr: '' } },
+  'pg-promise': {
+    read: { en: 'Fetch all rows in one query (`WHERE id IN ($1:csv)` or `= ANY($1)`) and match them up in memory.', fr: 'Chargez toutes les lignes en une requête (`WHERE id IN ($1:csv)` ou `= ANY($1)`) puis associez-les en mémoire.' },
+    write: { en: 'Build one multi-row INSERT with `pgp.helpers.insert(rows, columns)`.', fr: 'Construisez un seul INSERT multi-lignes avec `pgp.helpers.insert(rows, columns)`.' },
+  },
+  'postgres': {
+    read: { en: 'Fetch all rows in one query (``sql`… WHERE id IN ${sql(ids)}` ``) and match them up in memory.', fr: 'Chargez toutes les lignes en une requête (``sql`… WHERE id IN ${sql(ids)}` ``) puis associez-les en mémoire.' },
+    write: { en: 'Insert all rows at once: ``sql`INSERT INTO t ${sql(rows)}` ``.', fr: 'Insérez toutes les lignes d’un coup : ``sql`INSERT INTO t ${sql(rows)}` ``.' },
+  },
+  'slonik': {
+    read: { en: 'Fetch all rows in one query (`= ANY(${sql.array(ids, \'int4\')})`) and match them up in memory.', fr: 'Chargez toutes les lignes en une requête (`= ANY(${sql.array(ids, \'int4\')})`) puis associez-les en mémoire.' },
+    write: { en: 'Insert all rows with one statement using `sql.unnest(rows, types)`.', fr: 'Insérez toutes les lignes en une instruction avec `sql.unnest(rows, types)`.' },
+  },
+  'knex': {
+    read: { en: 'Fetch all rows at once with `whereIn(\'id\', ids)` (or a join) and match them up in memory.', fr: 'Chargez toutes les lignes d’un coup avec `whereIn(\'id\', ids)` (ou une jointure) puis associez-les en mémoire.' },
+    write: { en: 'Insert an array of rows in one `insert([...])` (or `batchInsert`).', fr: 'Insérez un tableau de lignes en un seul `insert([...])` (ou `batchInsert`).' },
+  },
+  'kysely': {
+    read: { en: 'Fetch all rows at once with `where(\'id\', \'in\', ids)` (or a join) and match them up in memory.', fr: 'Chargez toutes les lignes d’un coup avec `where(\'id\', \'in\', ids)` (ou une jointure) puis associez-les en mémoire.' },
+    write: { en: 'Insert all rows with one `insertInto(t).values([...])`.', fr: 'Insérez toutes les lignes avec un seul `insertInto(t).values([...])`.' },
+  },
+  'prisma': {
+    read: { en: 'Load the relation with `include`, or fetch all at once with `findMany({ where: { id: { in: ids } } })`.', fr: 'Chargez la relation avec `include`, ou tout d’un coup avec `findMany({ where: { id: { in: ids } } })`.' },
+    write: { en: 'Write all rows with one `createMany({ data: rows })` (or `updateMany`).', fr: 'Écrivez toutes les lignes avec un seul `createMany({ data: rows })` (ou `updateMany`).' },
+  },
+  'typeorm': {
+    read: { en: 'Load the relation (`relations`, a join in the QueryBuilder) or fetch all at once with `findBy({ id: In(ids) })`.', fr: 'Chargez la relation (`relations`, une jointure dans le QueryBuilder) ou tout d’un coup avec `findBy({ id: In(ids) })`.' },
+    write: { en: 'Save an array of entities in one `save(entities)` or one `insert(rows)`.', fr: 'Enregistrez un tableau d’entités en un seul `save(entities)` ou `insert(rows)`.' },
+  },
+  'sequelize': {
+    read: { en: 'Eager-load with `include`, or fetch all at once with `findAll({ where: { id: ids } })`.', fr: 'Chargez en avance avec `include`, ou tout d’un coup avec `findAll({ where: { id: ids } })`.' },
+    write: { en: 'Write all rows with one `bulkCreate(rows)`.', fr: 'Écrivez toutes les lignes avec un seul `bulkCreate(rows)`.' },
+  },
+  'drizzle': {
+    read: { en: 'Fetch all rows at once with `where(inArray(table.id, ids))`, or load relations with `with`.', fr: 'Chargez toutes les lignes d’un coup avec `where(inArray(table.id, ids))`, ou les relations avec `with`.' },
+    write: { en: 'Insert all rows with one `insert(table).values([...])`.', fr: 'Insérez toutes les lignes avec un seul `insert(table).values([...])`.' },
+  },
+};
+
+function hint(lib: LibId, op: 'read' | 'write', language: Language): string {
+  const h = HINTS[lib]?.[op]?.[language];
+  return h || HINTS.default[op][language];
+}
+
+function callLabel(call: ts.Node, sf: ts.SourceFile): string {
+  let node: ts.Node = call;
+  if (ts.isCallExpression(node)) node = node.expression;
+  if (ts.isTaggedTemplateExpression(node)) node = node.tag;
+  const text = node.getText(sf).replace(/\s+/g, '');
+  return text.length > 40 ? `…${text.slice(-38)}` : text;
+}
+
+/** `Promise.all(ids.map(id => prisma.user.findUnique(...)))`: Prisma batches these itself. */
+function isBatchedByLibrary(call: DbCall, loop: ts.Node): boolean {
+  if (!call.spec.autoBatched || !ts.isCallExpression(loop)) return false;
+  let p: ts.Node = loop.parent;
+  while (ts.isParenthesizedExpression(p)) p = p.parent;
+  return ts.isCallExpression(p) && /^Promise\.(all|allSettled)$/.test(p.expression.getText());
+}
+
+function isNonBatchableSql(call: DbCall, file: FileModel): boolean {
+  if (!call.sqlArg) {
+    if (ts.isTaggedTemplateExpression(call.node)) {
+      const t = call.node.template;
+      const head = ts.isNoSubstitutionTemplateLiteral(t) ? t.text : t.head.text;
+      return NON_BATCHABLE.test(head);
+    }
+    return false;
+  }
+  const text = staticText(call.sqlArg, file);
+  // SQL text that is not known statically (a statement read from a file, a migration list) is a runner, not an N+1.
+  if (text === undefined) return true;
+  return NON_BATCHABLE.test(text);
+}
+
+export default defineRule<MessageId>({
+  meta: {
+    id: 'no-query-in-loop',
+    description: {
+      en: 'A query runs once per element of a collection (N+1 queries).',
+      fr: 'Une requête est exécutée une fois par élément d’une collection (requêtes N+1).',
+    },
+    defaultSeverity: 'warn',
+    chapters: ['20.3.1', '20.3.3', '20.3.4'],
+    fixes: {},
+    messages: {
+      queryInLoop: {
+        en: '`{call}` runs a query on every iteration of this loop (N+1 queries). {hint}',
+        fr: '`{call}` exécute une requête à chaque itération de cette boucle (requêtes N+1). {hint}',
+      },
+      indirectQueryInLoop: {
+        en: '`{call}` runs a query (through `{via}`) on every iteration of this loop (N+1 queries). {hint}',
+        fr: '`{call}` exécute une requête (via `{via}`) à chaque itération de cette boucle (requêtes N+1). {hint}',
+      },
+    },
+    defaultOptions: {},
+    docs: {
+      en: {
+        summary: 'Reports a database query executed once per element of a collection: inside a `for`/`while` loop body, or in a callback given to `map`, `forEach`, `reduce`…, directly or through a function (in this file or another) that runs a query.',
+        why: 'Each query costs a round trip to the server and a turn on a connection. A page that lists 100 orders and loads each customer separately sends 101 queries where 1 or 2 would do; the time grows with the data, not with the work. Running them with `Promise.all` does not help: one PostgreSQL connection executes one query at a time, and a pool only spreads the load over more connections.',
+        bad: [
+          "import { Pool } from 'pg';",
+          'const pool = new Pool();',
+          '',
+          'export async function customersOf(orders: { customerId: number }[]) {',
+          '  const customers = [];',
+          '  for (const order of orders) {',
+          "    const { rows } = await pool.query('SELECT * FROM customers WHERE id = $1', [order.customerId]);",
+          '    customers.push(rows[0]);',
+          '  }',
+          '  return customers;',
+          '}',
+        ].join('\n'),
+        good: [
+          "import { Pool } from 'pg';",
+          'const pool = new Pool();',
+          '',
+          'export async function customersOf(orders: { customerId: number }[]) {',
+          '  const ids = orders.map((o) => o.customerId);',
+          "  const { rows } = await pool.query('SELECT * FROM customers WHERE id = ANY($1)', [ids]);",
+          '  const byId = new Map(rows.map((c) => [c.id, c]));',
+          '  return orders.map((o) => byId.get(o.customerId));',
+          '}',
+        ].join('\n'),
+        fix: 'No automatic fix: batching changes the order and the duplicates of the results, so it is yours to write. Collect the keys first, run one query (`= ANY($1)`, a JOIN, `whereIn`, `include`…), then match the rows up with a `Map`. Loops that are sequential by design (a worker claiming one job per turn, a batch-draining `DELETE … LIMIT` loop, a migration runner, a bounded retry) are not reported.',
+      },
+      fr: {
+        summary: 'Signale une requête exécutée une fois par élément d’une collection : dans le corps d’une boucle `for`/`while`, ou dans un callback passé à `map`, `forEach`, `reduce`…, directement ou via une fonction (de ce fichier ou d’un autre) qui exécute une requête.',
+        why: 'Chaque requête coûte un aller-retour vers le serveur et un passage sur une connexion. Une page qui liste 100 commandes et charge chaque client séparément envoie 101 requêtes là où 1 ou 2 suffisent ; le temps croît avec les données, pas avec le travail. Les lancer avec `Promise.all` n’aide pas : une connexion PostgreSQL exécute une requête à la fois, et un pool ne fait que répartir la charge sur plus de connexions.',
+        bad: '',
+        good: '',
+        fix: 'Pas de correction automatique : regrouper change l’ordre et les doublons des résultats, c’est donc à vous de l’écrire. Rassemblez d’abord les clés, exécutez une seule requête (`= ANY($1)`, une jointure, `whereIn`, `include`…), puis associez les lignes avec une `Map`. Les boucles séquentielles par nature (un worker qui prend un job par tour, une boucle `DELETE … LIMIT` qui vide une table par lots, un exécuteur de migrations, une relance bornée) ne sont pas signalées.',
+      },
+    },
+  },
+  check(ctx) {
+    const file = ctx.file;
+    const sf = file.sourceFile;
+    const reported = new Set<ts.Node>();
+    // Direct queries.
+    for (const call of file.queryCalls()) {
+      const loop = enclosingLoop(call.node);
+      if (!loop || loop.sequentialReason) continue;
+      if (isBatchedByLibrary(call, loop.loop)) continue;
+      if (isNonBatchableSql(call, file)) continue;
+      reported.add(call.node);
+      ctx.report({
+        node: call.node,
+        messageId: 'queryInLoop',
+        data: { call: callLabel(call.node, sf), hint: hint(call.lib, call.op ?? 'read', ctx.language) },
+      });
+    }
+    // Calls to project functions that run a query (same file or another).
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n) && !reported.has(n) && !file.dbCallAt(n)) {
+        const target = file.calledFunction(n);
+        if (target) {
+          const loop = enclosingLoop(n);
+          if (loop && !loop.sequentialReason) {
+            const site = ctx.project.querySiteOf(target.node, target.file);
+            const siteCall = site ? site.file.dbCallAt(site.node) : undefined;
+            if (site && !(siteCall && isNonBatchableSql(siteCall, site.file))) {
+              const related: RelatedLocation[] = [{
+                file: site.file.path,
+                start: site.node.getStart(site.file.sourceFile),
+                end: site.node.getEnd(),
+                message: ctx.language === 'fr' ? 'La requête exécutée à chaque itération' : 'The query run on every iteration',
+              }];
+              ctx.report({
+                node: n,
+                messageId: 'indirectQueryInLoop',
+                data: {
+                  call: callLabel(n, sf),
+                  via: callLabel(site.node, site.file.sourceFile),
+                  hint: hint(siteCall?.lib ?? 'pg', siteCall?.op ?? 'read', ctx.language),
+                },
+                related,
+              });
+              reported.add(n);
+              return;
+            }
+          }
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+  },
+});

@@ -1,0 +1,482 @@
+/**
+ * no-unreleased-client — a client checked out of a pool (or a standalone Client connected in a
+ * function) that is not given back on every path, the exception path included.
+ * Chapter 20.2.4, 20.2.1.
+ */
+import * as ts from 'typescript';
+import { defineRule } from '../engine/rule';
+import { runBody, type Outcome, type ResourceState } from '../engine/flow';
+import { resolveIdentifier, type Binding } from '../engine/scope';
+import { dbKind } from '../engine/values';
+import type { FileModel } from '../engine/model';
+import type { Fix, Language, RelatedLocation } from '../engine/types';
+
+type MessageId = 'notReleased' | 'notReleasedOnError' | 'neverReleased' | 'clientNotEnded';
+
+const BAD = [
+  "import { Pool } from 'pg';",
+  'const pool = new Pool();',
+  '',
+  'export async function transfer(from: number, to: number, amount: number) {',
+  '  const client = await pool.connect();',
+  "  await client.query('BEGIN');",
+  "  await client.query('UPDATE accounts SET balance = balance - $1 WHERE id = $2', [amount, from]);",
+  "  await client.query('UPDATE accounts SET balance = balance + $1 WHERE id = $2', [amount, to]);",
+  "  await client.query('COMMIT');",
+  '  client.release();',
+  '}',
+].join('\n');
+
+const GOOD = [
+  "import { Pool } from 'pg';",
+  'const pool = new Pool();',
+  '',
+  'export async function transfer(from: number, to: number, amount: number) {',
+  '  const client = await pool.connect();',
+  '  try {',
+  "    await client.query('BEGIN');",
+  "    await client.query('UPDATE accounts SET balance = balance - $1 WHERE id = $2', [amount, from]);",
+  "    await client.query('UPDATE accounts SET balance = balance + $1 WHERE id = $2', [amount, to]);",
+  "    await client.query('COMMIT');",
+  '  } catch (err) {',
+  "    await client.query('ROLLBACK');",
+  '    throw err;',
+  '  } finally {',
+  '    client.release();',
+  '  }',
+  '}',
+].join('\n');
+
+interface Acquisition {
+  /** Where to report (the acquiring call, or `new Client(`). */
+  reportNode: ts.Node;
+  /** The expression after whose evaluation the client is held. */
+  trigger: ts.Node;
+  /** The variable holding the client (undefined: the result is dropped). */
+  binding?: Binding;
+  /** Extra release bindings (the `done` callback). */
+  doneBinding?: Binding;
+  /** The function whose paths are checked. */
+  body: ts.Node;
+  initial: ResourceState;
+  errParam?: Binding;
+  kind: 'pool' | 'client' | 'callback';
+}
+
+export default defineRule<MessageId>({
+  meta: {
+    id: 'no-unreleased-client',
+    description: {
+      en: 'A client checked out of a pool is not released on every path (connection leak).',
+      fr: 'Un client emprunté au pool n’est pas rendu sur tous les chemins (fuite de connexion).',
+    },
+    defaultSeverity: 'error',
+    chapters: ['20.2.4', '20.2.1'],
+    fixes: { moveToFinally: 'safe', wrapTryFinally: 'unsafe' },
+    messages: {
+      notReleased: {
+        en: 'This client is not released when the function {exit}: the pool loses a connection each time, and requests wait once it is empty. Release it in a `finally` block.',
+        fr: 'Ce client n’est pas rendu quand la fonction {exit} : le pool perd une connexion à chaque fois, et les requêtes attendent quand il est vide. Rendez-le dans un bloc `finally`.',
+      },
+      notReleasedOnError: {
+        en: 'This client is not released if {exit}: the error path leaks a pool connection. Put everything after `connect()` inside `try { … } finally { client.release() }`.',
+        fr: 'Ce client n’est pas rendu si {exit} : le chemin d’erreur fait fuir une connexion du pool. Placez tout ce qui suit `connect()` dans `try { … } finally { client.release() }`.',
+      },
+      neverReleased: {
+        en: 'This client is checked out of the pool and never released. Use `pool.query()` for a single query, or release it in a `finally` block.',
+        fr: 'Ce client est emprunté au pool et jamais rendu. Utilisez `pool.query()` pour une requête unique, ou rendez-le dans un bloc `finally`.',
+      },
+      clientNotEnded: {
+        en: 'This Client is connected here but not closed with `end()` when the function {exit}: each call leaves a server connection open. Close it in a `finally` block, or use a Pool.',
+        fr: 'Ce Client est connecté ici mais pas fermé par `end()` quand la fonction {exit} : chaque appel laisse une connexion ouverte sur le serveur. Fermez-le dans un bloc `finally`, ou utilisez un Pool.',
+      },
+    },
+    defaultOptions: { releaseFunctions: [], acquireFunctions: [] },
+    docs: {
+      en: {
+        summary: 'Reports a client checked out of a pool (`await pool.connect()`, `pool.connect((err, client, done) => …)`, `db.connect()`, `sql.reserve()`, `createQueryRunner()`) that is not given back on every path — returns, thrown errors and rejected awaits included — and a `new Client()` connected inside a function and never ended.',
+        why: 'A pool has a fixed number of connections. A client that is not released stays checked out for ever: after a few errors the pool is empty and every request waits for `connectionTimeoutMillis`, then fails. The error path is the one that leaks: an `await client.query(\'BEGIN\')` placed before the `try` whose `finally` releases can throw and skip the release.',
+        bad: BAD,
+        good: GOOD,
+        fix: 'Quick fix "Move the release into finally" (safe): the statements between `connect()` and the release are wrapped in `try { … } finally { client.release() }`; when there is no release at all, "Wrap in try/finally" (unsafe: it adds a release the code did not have) does the same. Not reported: a release in `finally`, `pool.query()` (it releases by itself), a client returned to the caller or stored in an object that releases it later, `using`, and helpers that take a callback and release in `finally` (`withClient(pool, async (c) => …)`). Extra acquire/release functions can be configured with the `acquireFunctions` and `releaseFunctions` options.',
+      },
+      fr: {
+        summary: 'Signale un client emprunté à un pool (`await pool.connect()`, `pool.connect((err, client, done) => …)`, `db.connect()`, `sql.reserve()`, `createQueryRunner()`) qui n’est pas rendu sur tous les chemins — retours, erreurs levées et `await` rejetés compris — ainsi qu’un `new Client()` connecté dans une fonction et jamais fermé.',
+        why: 'Un pool a un nombre fixe de connexions. Un client non rendu reste emprunté pour toujours : après quelques erreurs le pool est vide et chaque requête attend `connectionTimeoutMillis`, puis échoue. C’est le chemin d’erreur qui fuit : un `await client.query(\'BEGIN\')` placé avant le `try` dont le `finally` rend le client peut lever une erreur et sauter le `release()`.',
+        bad: BAD,
+        good: GOOD,
+        fix: 'Correction rapide « Déplacer le release dans finally » (sûre) : les instructions entre `connect()` et le `release()` sont placées dans `try { … } finally { client.release() }` ; s’il n’y a aucun `release()`, « Entourer de try/finally » (non sûre : elle ajoute un `release()` absent du code) fait de même. Non signalés : un `release()` dans `finally`, `pool.query()` (qui rend le client seul), un client renvoyé à l’appelant ou stocké dans un objet qui le rendra plus tard, `using`, et les fonctions qui prennent un callback et rendent le client dans `finally` (`withClient(pool, async (c) => …)`). Des fonctions d’emprunt et de restitution supplémentaires se configurent avec les options `acquireFunctions` et `releaseFunctions`.',
+      },
+    },
+  },
+  check(ctx) {
+    const file = ctx.file;
+    const releaseFns = new Set((ctx.options.releaseFunctions as string[] | undefined) ?? []);
+    const acquireFns = new Set((ctx.options.acquireFunctions as string[] | undefined) ?? []);
+    for (const acq of findAcquisitions(file, acquireFns)) {
+      const leak = analyse(acq, file, releaseFns);
+      if (!leak) continue;
+      const fr = ctx.language === 'fr';
+      const { messageId, exit, related } = describe(acq, leak, file, fr ? 'fr' : 'en');
+      ctx.report({
+        node: acq.reportNode,
+        messageId,
+        data: { exit },
+        related,
+        fixes: acq.kind === 'pool' ? buildFix(acq, file, fr) : undefined,
+      });
+    }
+  },
+});
+
+// ── finding acquisitions ─────────────────────────────────────────────────────
+
+function enclosingBody(n: ts.Node): ts.Node | undefined {
+  let cur: ts.Node | undefined = n.parent;
+  while (cur) {
+    if (ts.isFunctionLike(cur)) return (cur as ts.FunctionLikeDeclaration).body;
+    if (ts.isSourceFile(cur)) return cur;
+    cur = cur.parent;
+  }
+  return undefined;
+}
+
+function skipWrappers(n: ts.Node): ts.Node {
+  let cur = n;
+  while (ts.isAwaitExpression(cur.parent) || ts.isParenthesizedExpression(cur.parent) || ts.isAsExpression(cur.parent) || ts.isNonNullExpression(cur.parent)) cur = cur.parent;
+  return cur;
+}
+
+function findAcquisitions(file: FileModel, acquireFns: Set<string>): Acquisition[] {
+  const out: Acquisition[] = [];
+  const consider = (call: ts.CallExpression): void => {
+    // callback form: pool.connect((err, client, done) => { … })
+    const cb = call.arguments.find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a)) as ts.ArrowFunction | ts.FunctionExpression | undefined;
+    if (cb) {
+      if (cb.parameters.length < 2) return;
+      const params = cb.parameters.map((p) => (ts.isIdentifier(p.name) ? resolveIdentifier(p.name) : undefined));
+      const clientB = params[1];
+      if (!clientB) return;
+      out.push({ reportNode: call, trigger: call, binding: clientB, doneBinding: params[2], body: cb.body, initial: 1, errParam: params[0], kind: 'callback' });
+      return;
+    }
+    const outer = skipWrappers(call);
+    const p = outer.parent;
+    const body = enclosingBody(call);
+    if (!body) return;
+    if (ts.isVariableDeclaration(p) && p.initializer === outer) {
+      if ((p.parent.flags & ts.NodeFlags.Using) !== 0) return; // using / await using
+      if (!ts.isIdentifier(p.name)) return;
+      const b = resolveIdentifier(p.name);
+      if (b) out.push({ reportNode: call, trigger: p, binding: b, body, initial: 0, kind: 'pool' });
+      return;
+    }
+    if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.right === outer && ts.isIdentifier(p.left)) {
+      const b = resolveIdentifier(p.left);
+      if (b) out.push({ reportNode: call, trigger: p, binding: b, body, initial: 0, kind: 'pool' });
+      return;
+    }
+    if (ts.isExpressionStatement(p)) out.push({ reportNode: call, trigger: p, body, initial: 0, kind: 'pool' });
+    // anything else (returned, passed along, destructured) hands the client over: not ours to check
+  };
+  for (const c of file.dbCalls()) {
+    if (c.role === 'acquire' && ts.isCallExpression(c.node)) consider(c.node);
+  }
+  if (acquireFns.size) {
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n)) {
+        const name = ts.isIdentifier(n.expression) ? n.expression.text : ts.isPropertyAccessExpression(n.expression) ? n.expression.name.text : '';
+        if (acquireFns.has(name)) consider(n);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(file.sourceFile);
+  }
+  // new Client() connected in a function and never ended
+  for (const c of file.dbCalls()) {
+    if (c.role !== 'connect' || !ts.isCallExpression(c.node) || !ts.isPropertyAccessExpression(c.node.expression)) continue;
+    const recv = c.node.expression.expression;
+    if (!ts.isIdentifier(recv)) continue;
+    const b = resolveIdentifier(recv);
+    if (!b || b.kind !== 'var' || !ts.isVariableDeclaration(b.decl) || !b.decl.initializer) continue;
+    const init = skipParens(b.decl.initializer);
+    if (!ts.isNewExpression(init)) continue;
+    const body = enclosingBody(b.decl);
+    if (!body || ts.isSourceFile(body) || enclosingBody(c.node) !== body) continue;
+    out.push({ reportNode: init, trigger: skipWrappers(c.node), binding: b, body, initial: 0, kind: 'client' });
+  }
+  return out;
+}
+
+function skipParens(e: ts.Expression): ts.Expression {
+  let x = e;
+  while (ts.isParenthesizedExpression(x) || ts.isAsExpression(x)) x = x.expression;
+  return x;
+}
+
+// ── path analysis ────────────────────────────────────────────────────────────
+
+function analyse(acq: Acquisition, file: FileModel, releaseFns: Set<string>): Outcome | undefined {
+  const holds = (n: ts.Node, b: Binding | undefined): boolean => {
+    if (!b || !ts.isIdentifier(n) || n.text !== b.name.text) return false;
+    return resolveIdentifier(n)?.decl === b.decl;
+  };
+  const effect = (node: ts.Node, state: ResourceState): ResourceState => {
+    let s = state;
+    if (s === 0 && contains(node, acq.trigger)) s = 1;
+    if (s !== 1) return s;
+    if (!acq.binding) return s;
+    if (givesBack(node, acq, file, releaseFns, holds)) return 2;
+    return s;
+  };
+  const isNotAcquiredTest = (cond: ts.Expression): boolean => {
+    if (!acq.errParam) return false;
+    const c = skipParens(cond);
+    if (holds(c, acq.errParam)) return true;
+    if (ts.isBinaryExpression(c) && (c.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsToken || c.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsEqualsToken))
+      return holds(skipParens(c.left), acq.errParam) || holds(skipParens(c.right), acq.errParam);
+    return false;
+  };
+  const outcomes = runBody(acq.body, { effect, isNotAcquiredTest }, acq.initial);
+  // Leaks: any exit with the client still held. Prefer reporting an error path, then a return, then the end.
+  const leaks = outcomes.filter((o) => o.state === 1);
+  if (!leaks.length) return undefined;
+  if (!acq.binding) return leaks[0];
+  return leaks.find((o) => o.kind === 'return') ?? leaks.find((o) => o.kind === 'normal') ?? leaks[0];
+}
+
+function contains(outer: ts.Node, inner: ts.Node): boolean {
+  return inner.pos >= outer.pos && inner.end <= outer.end && inner.getSourceFile() === outer.getSourceFile();
+}
+
+/** Whether evaluating `node` releases the client or hands it over to someone else. */
+function givesBack(node: ts.Node, acq: Acquisition, file: FileModel, releaseFns: Set<string>, holds: (n: ts.Node, b: Binding | undefined) => boolean): boolean {
+  let result = false;
+  const visit = (n: ts.Node): void => {
+    if (result) return;
+    if (ts.isCallExpression(n)) {
+      // client.release() / client.end() / connection.done() / done()
+      const call = file.dbCallAt(n);
+      if (call?.role === 'release') {
+        const callee = n.expression;
+        if (ts.isPropertyAccessExpression(callee) && holds(skipParens(callee.expression), acq.binding)) result = true;
+        if (ts.isIdentifier(callee) && holds(callee, acq.doneBinding)) result = true;
+      }
+      if (ts.isIdentifier(n.expression) && holds(n.expression, acq.doneBinding)) result = true;
+      // client?.release()
+      if (ts.isPropertyAccessExpression(n.expression) && ['release', 'end', 'done'].includes(n.expression.name.text) && holds(skipParens(n.expression.expression), acq.binding)) result = true;
+      const calleeName = ts.isIdentifier(n.expression) ? n.expression.text : ts.isPropertyAccessExpression(n.expression) ? n.expression.name.text : '';
+      if (releaseFns.has(calleeName) && n.arguments.some((a) => holds(skipParens(a), acq.binding))) result = true;
+    }
+    if (result) return;
+    if (ts.isIdentifier(n) && holds(n, acq.binding) && handsOver(n, file, acq)) {
+      result = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return result;
+}
+
+/** A use of the client variable that transfers ownership (returned, stored, passed to code that keeps it). */
+function handsOver(id: ts.Identifier, file: FileModel, acq: Acquisition): boolean {
+  let cur: ts.Node = id;
+  while (ts.isParenthesizedExpression(cur.parent) || ts.isAsExpression(cur.parent) || ts.isNonNullExpression(cur.parent)) cur = cur.parent;
+  const p = cur.parent;
+  if (ts.isPropertyAccessExpression(p) && p.expression === cur) return false; // client.query(…)
+  if (ts.isElementAccessExpression(p) && p.expression === cur) return false;
+  if (ts.isVariableDeclaration(p) && p.name === id) return false;
+  if (ts.isIfStatement(p) || ts.isPrefixUnaryExpression(p) || ts.isConditionalExpression(p) && p.condition === cur) return false;
+  if (ts.isBinaryExpression(p) && p.left === cur) return false; // client = …
+  if (ts.isBinaryExpression(p) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken].includes(p.operatorToken.kind)) return false;
+  if (ts.isTypeOfExpression(p)) return false;
+  if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression !== cur) {
+    if (ts.isNewExpression(p)) return true; // new UnitOfWork(client): stored
+    const target = file.calledFunction(p);
+    if (target) {
+      const idx = p.arguments!.indexOf(cur as ts.Expression);
+      return paramEscapes(target.node, idx);
+    }
+    // a library or unknown function: it may keep the client; do not guess
+    return true;
+  }
+  return true; // returned, stored in an object or array, assigned elsewhere, yielded…
+}
+
+/** Whether a project function keeps, returns or releases its parameter `index`. */
+function paramEscapes(fn: ts.FunctionLikeDeclaration, index: number): boolean {
+  const p = fn.parameters[index];
+  if (!p || !ts.isIdentifier(p.name) || !fn.body) return index < 0 ? false : true;
+  const b = resolveIdentifier(p.name);
+  if (!b) return true;
+  let escapes = false;
+  const visit = (n: ts.Node): void => {
+    if (escapes) return;
+    if (ts.isIdentifier(n) && n !== p.name && n.text === b.name.text && resolveIdentifier(n)?.decl === b.decl) {
+      let cur: ts.Node = n;
+      while (ts.isParenthesizedExpression(cur.parent) || ts.isAsExpression(cur.parent)) cur = cur.parent;
+      const par = cur.parent;
+      if (ts.isPropertyAccessExpression(par) && par.expression === cur) {
+        if (['release', 'end', 'done'].includes(par.name.text) && ts.isCallExpression(par.parent)) escapes = true;
+        return;
+      }
+      if (ts.isReturnStatement(par) || (ts.isBinaryExpression(par) && par.right === cur) || ts.isShorthandPropertyAssignment(par) || ts.isPropertyAssignment(par) || ts.isNewExpression(par) || ts.isArrayLiteralExpression(par)) escapes = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(fn.body);
+  return escapes;
+}
+
+// ── messages ─────────────────────────────────────────────────────────────────
+
+function describe(acq: Acquisition, leak: Outcome, file: FileModel, lang: Language): { messageId: MessageId; exit: string; related: RelatedLocation[] } {
+  const sf = file.sourceFile;
+  const fr = lang === 'fr';
+  const related: RelatedLocation[] = [];
+  let exit: string;
+  let messageId: MessageId;
+  if (!acq.binding) {
+    return { messageId: 'neverReleased', exit: '', related };
+  }
+  if (leak.kind === 'throw') {
+    const at = leak.at!;
+    const text = at.getText(sf).replace(/\s+/g, ' ');
+    const short = text.length > 50 ? text.slice(0, 47) + '…' : text;
+    exit = ts.isThrowStatement(at) ? (fr ? `l’erreur levée ici est propagée` : `the error thrown here propagates`) : (fr ? `\`${short}\` échoue` : `\`${short}\` rejects`);
+    messageId = 'notReleasedOnError';
+    related.push({ file: file.path, start: at.getStart(sf), end: at.getEnd(), message: fr ? 'Une erreur ici quitte la fonction sans rendre le client' : 'An error here leaves the function without releasing the client' });
+  } else if (leak.kind === 'return') {
+    exit = fr ? 'retourne ici' : 'returns here';
+    messageId = 'notReleased';
+    related.push({ file: file.path, start: leak.at!.getStart(sf), end: leak.at!.getEnd(), message: fr ? 'Retour sans rendre le client' : 'Returns without releasing the client' });
+  } else {
+    exit = fr ? 'se termine' : 'ends';
+    messageId = 'notReleased';
+    const body = acq.body;
+    const end = body.getEnd();
+    related.push({ file: file.path, start: Math.max(body.getStart(sf), end - 1), end, message: fr ? 'Fin de la fonction : le client est toujours emprunté' : 'End of the function: the client is still checked out' });
+  }
+  if (acq.kind === 'client') messageId = 'clientNotEnded';
+  else if (!hasAnyRelease(acq, file)) messageId = 'neverReleased';
+  return { messageId, exit, related };
+}
+
+function hasAnyRelease(acq: Acquisition, file: FileModel): boolean {
+  let found = false;
+  const b = acq.binding!;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ['release', 'end', 'done'].includes(n.expression.name.text)) {
+      const r = skipParens(n.expression.expression);
+      if (ts.isIdentifier(r) && resolveIdentifier(r)?.decl === b.decl) found = true;
+    }
+    if (ts.isCallExpression(n) && acq.doneBinding && ts.isIdentifier(n.expression) && resolveIdentifier(n.expression)?.decl === acq.doneBinding.decl) found = true;
+    ts.forEachChild(n, visit);
+  };
+  visit(acq.body);
+  void file;
+  return found;
+}
+
+// ── the fix ──────────────────────────────────────────────────────────────────
+
+function buildFix(acq: Acquisition, file: FileModel, fr: boolean): Fix[] | undefined {
+  if (!acq.binding || acq.kind !== 'pool') return undefined;
+  const sf = file.sourceFile;
+  const text = file.text;
+  // The statement that acquires, and the block it sits in.
+  let st: ts.Node = acq.trigger;
+  while (st.parent && !ts.isBlock(st.parent) && !ts.isSourceFile(st.parent)) st = st.parent;
+  const block = st.parent as ts.Block | ts.SourceFile | undefined;
+  if (!block || !ts.isVariableStatement(st) && !ts.isExpressionStatement(st)) return undefined;
+  const statements = block.statements;
+  const i = statements.indexOf(st as ts.Statement);
+  if (i < 0) return undefined;
+  const name = acq.binding.name.text;
+  const kindOfClient = dbKind(file.valueOf(acq.binding.name));
+  const releaseCall = kindOfClient === 'pgp.Connection' ? `${name}.done()` : kindOfClient === 'typeorm.QueryRunner' ? `await ${name}.release()` : `${name}.release()`;
+  const isRelease = (s: ts.Statement): boolean =>
+    ts.isExpressionStatement(s) && /^(await\s+)?\w+\.(release|done)\(\s*\)$/.test(s.expression.getText(sf).trim()) && s.expression.getText(sf).includes(`${name}.`);
+  // Case 1: a later `try { … } finally { release }` in the same block: move the statements in between into the try.
+  const tryIdx = statements.findIndex((s, k) => k > i && ts.isTryStatement(s) && !!s.finallyBlock && s.finallyBlock.getText(sf).includes(`${name}.`));
+  let wrapFrom = i + 1;
+  let wrapTo: number;
+  let removeRelease: ts.Statement | undefined;
+  let safety: 'safe' | 'unsafe' = 'safe';
+  if (tryIdx > i + 1) {
+    const tryStmt = statements[tryIdx] as ts.TryStatement;
+    const moved = statements.slice(i + 1, tryIdx);
+    if (declaresUsedLater(moved, statements.slice(tryIdx + 1), sf)) return undefined;
+    const firstInTry = tryStmt.tryBlock.statements[0];
+    const indent = indentOf(text, firstInTry ? firstInTry.getStart(sf) : tryStmt.tryBlock.getStart(sf) + 1);
+    const movedText = moved.map((s) => reindent(text.slice(lineStart(text, s.getStart(sf)), s.getEnd()), indentOf(text, s.getStart(sf)), indent)).join('\n');
+    const insertAt = tryStmt.tryBlock.getStart(sf) + 1;
+    return [{
+      id: 'moveToFinally', safety: 'safe',
+      title: fr ? 'Déplacer dans le try les instructions qui précèdent' : 'Move the statements before the try inside it',
+      edits: [
+        { start: lineStart(text, moved[0]!.getStart(sf)), end: lineStart(text, tryStmt.getStart(sf)), text: '' },
+        { start: insertAt, end: insertAt, text: `\n${movedText}` },
+      ],
+    }];
+  }
+  const relIdx = statements.findIndex((s, k) => k > i && isRelease(s));
+  if (relIdx > i) {
+    wrapTo = relIdx; // exclusive
+    removeRelease = statements[relIdx];
+  } else {
+    wrapTo = statements.length;
+    safety = 'unsafe';
+  }
+  const wrapped = statements.slice(wrapFrom, wrapTo);
+  if (!wrapped.length) return undefined;
+  if (declaresUsedLater(wrapped, statements.slice(wrapTo + (removeRelease ? 1 : 0)), sf)) return undefined;
+  const baseIndent = indentOf(text, wrapped[0]!.getStart(sf));
+  const unit = '  ';
+  const startOff = lineStart(text, wrapped[0]!.getStart(sf));
+  const endOff = removeRelease ? removeRelease.getEnd() : wrapped[wrapped.length - 1]!.getEnd();
+  const body = wrapped.map((s) => reindent(text.slice(lineStart(text, s.getStart(sf)), s.getEnd()), indentOf(text, s.getStart(sf)), baseIndent + unit)).join('\n');
+  const replacement = `${baseIndent}try {\n${body}\n${baseIndent}} finally {\n${baseIndent}${unit}${releaseCall};\n${baseIndent}}`;
+  return [{
+    id: removeRelease ? 'moveToFinally' : 'wrapTryFinally',
+    safety,
+    title: removeRelease
+      ? (fr ? 'Déplacer le release() dans un bloc finally' : 'Move the release into a finally block')
+      : (fr ? 'Entourer de try/finally avec release()' : 'Wrap in try/finally that releases the client'),
+    edits: [{ start: startOff, end: endOff, text: replacement }],
+  }];
+}
+
+function declaresUsedLater(region: readonly ts.Statement[], after: readonly ts.Statement[], sf: ts.SourceFile): boolean {
+  const names = new Set<string>();
+  for (const s of region) {
+    if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) collectNames(d.name, names);
+    if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name) names.add(s.name.text);
+  }
+  if (!names.size) return false;
+  const laterText = after.map((s) => s.getText(sf)).join('\n');
+  for (const n of names) if (new RegExp(`\\b${n.replace(/\$/g, '\\$')}\\b`).test(laterText)) return true;
+  return false;
+}
+
+function collectNames(n: ts.BindingName, out: Set<string>): void {
+  if (ts.isIdentifier(n)) out.add(n.text);
+  else for (const el of n.elements) if (!ts.isOmittedExpression(el)) collectNames(el.name, out);
+}
+
+function lineStart(text: string, off: number): number {
+  let i = off;
+  while (i > 0 && text[i - 1] !== '\n') i--;
+  return i;
+}
+
+function indentOf(text: string, off: number): string {
+  const ls = lineStart(text, off);
+  return /^[ \t]*/.exec(text.slice(ls, off))![0];
+}
+
+function reindent(chunk: string, from: string, to: string): string {
+  return chunk.split('\n').map((line) => (line.startsWith(from) ? to + line.slice(from.length) : line.trim() ? to + line.trimStart() : line)).join('\n');
+}

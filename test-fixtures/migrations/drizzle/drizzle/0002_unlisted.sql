@@ -1,0 +1,1 @@
+CREATE TABLE "ghost" ("id" serial PRIMARY KEY);
