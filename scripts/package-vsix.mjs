@@ -20,7 +20,10 @@ for (const text of bundles) {
   for (const m of text.matchAll(/require\(["']((?:@[^/"']+\/)?[^/"'.][^/"']*)(?:\/[^"']*)?["']\)/g)) required.add(m[1]);
 }
 const builtins = new Set(['vscode', ...(await import('node:module')).builtinModules]);
-const roots = [...required].filter((n) => !builtins.has(n) && !n.startsWith('node:'));
+// Only declared runtime dependencies: optional requires inside bundled code (e.g. TypeScript's
+// `source-map-support`) are guarded by try/catch and stay out.
+const declared = new Set(Object.keys(pkg.dependencies ?? {}));
+const roots = [...required].filter((n) => !builtins.has(n) && !n.startsWith('node:') && declared.has(n));
 
 // Their production dependency closure, from the installed node_modules.
 const closure = new Set();
@@ -50,5 +53,10 @@ for (const name of [...closure].sort()) {
 console.log(`runtime dependencies copied to dist/node_modules: ${[...closure].sort().join(', ') || '(none)'}`);
 
 const out = `${pkg.name}-${pkg.version}.vsix`;
-run(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '-o', out]);
+const hasLicense = ['LICENSE', 'LICENSE.md', 'LICENSE.txt'].some((f) => fs.existsSync(path.join(root, f)));
+if (!hasLicense) console.warn('warning: no LICENSE file at the repository root; packaging with --skip-license');
+run(process.execPath, [
+  path.join(root, 'node_modules/@vscode/vsce/vsce'),
+  'package', '--no-dependencies', '--allow-missing-repository', ...(hasLicense ? [] : ['--skip-license']), '-o', out,
+]);
 console.log(`packaged ${out}`);

@@ -39,6 +39,7 @@ import type { ResolvedConfig } from '../rules/src/config-types';
 import { LineIndex } from '../rules/src/engine/text';
 import type { Finding, Fix, Language } from '../rules/src/engine/types';
 import { Project } from '../rules/src/engine/project';
+import { initSqlParser } from '../rules/src/engine/sqlparse';
 import { RULES } from '../rules/src/registry';
 import { DB_API_NOTES, dbApiAt } from './dbApi';
 import { dbApiMarkdown, ruleMarkdown } from './docs';
@@ -120,6 +121,8 @@ export function startServer(given?: Connection): Connection {
   const logError = (msg: string) => connection.console.error(`[pglint] ${msg}`);
 
   process.on('uncaughtException', (e) => logError(`uncaught exception: ${errorText(e)}`));
+  // The PostgreSQL parser (WASM) loads once; lints wait for it so SQL-aware rules and fixes see real parses.
+  const sqlParserReady = initSqlParser().catch((e) => logError(`PostgreSQL parser failed to load (SQL-aware checks degrade): ${errorText(e)}`));
   process.on('unhandledRejection', (e) => logError(`unhandled rejection: ${errorText(e)}`));
 
   // ---------------------------------------------------------------- folders, settings, projects
@@ -269,6 +272,7 @@ export function startServer(given?: Connection): Connection {
     const gen = generation;
     const cached = cache.get(uri);
     if (cached && cached.version === version && cached.generation === gen) return cached;
+    await sqlParserReady;
     const st = await stateFor(file);
     const current = () => documents.get(uri)?.version === version && generation === gen;
     if (!current()) return undefined;
@@ -279,6 +283,7 @@ export function startServer(given?: Connection): Connection {
         const result = await st.project.lintFile(file, { isCancelled: () => !current() });
         if (!current()) return undefined;
         if (result.skipped) log(`${file}: ${result.skipped}`);
+        for (const err of result.errors ?? []) logError(err);
         findings = result.findings.filter((f) => f.file === file);
         sendStatus({ uri, state: 'ok', findings: findings.length });
       } catch (e) {
@@ -315,8 +320,8 @@ export function startServer(given?: Connection): Connection {
 
   /** Diagnostics of every open document must be recomputed (configuration change, dependency change). */
   function refreshAll(uris?: string[]): void {
+    for (const u of uris ?? [...cache.keys()]) cache.delete(u);
     if (pullMode) {
-      for (const u of uris ?? [...cache.keys()]) cache.delete(u);
       if (capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh().catch(() => undefined);
       return;
     }

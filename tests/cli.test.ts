@@ -284,6 +284,8 @@ describe('exit codes and filters', () => {
     const h = pglint(dir, ['--help']);
     expect(h.code).toBe(0);
     expect(h.stdout).toContain('--max-warnings');
+    // Cache flags are accepted (the cache itself comes later).
+    expect(pglint(dir, ['--no-cache', '--cache-location', '.pglint-cache']).code).toBe(0);
   });
 
   it('a file that does not parse gives one parse-error finding and the run goes on', () => {
@@ -392,6 +394,30 @@ export async function f(ids: number[], x: string) {
     expect(after).not.toContain('no-unreleased-client');
     expect(after).toContain('  const n = 1;\n');
     expect(after.split('\n')).toHaveLength(SUPPRESSED.split('\n').length - 1);
+  });
+});
+
+describe('--fix', () => {
+  it('applies safe fixes the rules attach, writes the file and reports what is left', () => {
+    const dir = project({ 'pglint.config.json': SEVERITIES, 'src/a.ts': LOOP_AND_CONCAT });
+    const before = jsonRun(dir);
+    const concat = before.results[0]!.messages.find((m) => m.ruleId === 'no-sql-concatenation')!;
+    const safe = concat.fixes.filter((f) => f.safety === 'safe');
+    const r = jsonRun(dir, ['--fix']);
+    const after = fs.readFileSync(path.join(dir, 'src', 'a.ts'), 'utf8');
+    if (safe.length === 0) {
+      // Nothing safe to apply: the file is untouched.
+      expect(after).toBe(LOOP_AND_CONCAT);
+      return;
+    }
+    expect(after).not.toBe(LOOP_AND_CONCAT);
+    expect(after).not.toContain("' + x");
+    expect(r.found).toEqual(['src/a.ts:5:no-query-in-loop']);
+    expect(r.run.code).toBe(0);
+  });
+
+  it('--unsafe-fixes without --fix is a usage error', () => {
+    expect(pglint(project({}), ['--unsafe-fixes']).code).toBe(2);
   });
 });
 

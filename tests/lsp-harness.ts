@@ -104,8 +104,8 @@ export class LspClient {
   stderr = '';
   exited: number | null | undefined;
 
-  constructor(args: string[] = ['--stdio']) {
-    this.proc = spawn(process.execPath, [SERVER, ...args], { stdio: 'pipe' });
+  constructor(args: string[] = ['--stdio'], server: string = SERVER, cwd?: string) {
+    this.proc = spawn(process.execPath, [server, ...args], { stdio: 'pipe', cwd });
     this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.proc.on('exit', (code) => (this.exited = code));
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout), new StreamMessageWriter(this.proc.stdin));

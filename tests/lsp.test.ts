@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeAction, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { CHAPTERS, DEFAULT_DOCS_BASE_URL, chapterUrl, type ChapterId } from '../rules/src/chapters';
 import { Project } from '../rules/src/engine/project';
+import { initSqlParser } from '../rules/src/engine/sqlparse';
 import { LineIndex } from '../rules/src/engine/text';
 import { RULES } from '../rules/src/registry';
 import {
@@ -46,7 +47,8 @@ function hoverText(h: Hover | null): string {
 
 const rangeOf = (d: Diagnostic) => d.range;
 
-beforeAll(() => {
+beforeAll(async () => {
+  await initSqlParser();
   if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first (npm test does it)`);
 });
 
@@ -132,6 +134,35 @@ describe('language server over stdio (push diagnostics)', () => {
     expect(release).toContain('release');
     const nothing = await client.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri: clean.uri }, position: { line: 0, character: 1 } });
     expect(nothing).toBeNull();
+  });
+
+  it('every code action with an edit, on every fixture finding, leaves parseable text without that finding', async () => {
+    let checked = 0;
+    for (const name of ['service.ts', 'concat.ts', 'leak.ts']) {
+      const doc = open[name]!;
+      const original = doc.text;
+      const diags = await client.waitDiagnostics(doc);
+      for (const d of diags) {
+        const actions = await client.conn.sendRequest<CodeAction[]>('textDocument/codeAction', {
+          textDocument: { uri: doc.uri },
+          range: d.range,
+          context: { diagnostics: [d], only: ['quickfix'] },
+        });
+        for (const a of actions.filter((x) => x.edit && x.diagnostics?.some((y) => y.code === d.code && y.range.start.line === d.range.start.line))) {
+          const count = (ds: Diagnostic[]) => ds.filter((x) => x.code === d.code).length;
+          const before = count(diags);
+          await client.applyEdits(doc, editsForUri(a.edit!, doc.uri));
+          expect(syntaxErrors(doc.file, doc.text), `${name}: ${a.title}`).toEqual([]);
+          const after = await client.waitDiagnostics(doc);
+          expect(count(after), `${name}: "${a.title}" should remove its finding`).toBe(before - 1);
+          checked++;
+          await client.applyEdits(doc, [{ range: { start: { line: 0, character: 0 }, end: { line: 10_000, character: 0 } }, newText: original }]);
+          await client.waitDiagnostics(doc);
+        }
+      }
+      expect(doc.text).toBe(original);
+    }
+    expect(checked).toBeGreaterThanOrEqual(5);
   });
 
   it('code actions: the fix edits the file, the finding goes away and the text still parses', async () => {

@@ -6,8 +6,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Project } from '../rules/src/engine/project';
+import { initSqlParser } from '../rules/src/engine/sqlparse';
+
+beforeAll(() => initSqlParser());
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -119,7 +122,9 @@ export function expandSnippet(body: string, ctx: ExpandContext = {}): string {
   const variable = (name: string, fallback: string | undefined): string => vars[name] ?? fallback ?? name;
 
   const raw = parseUntil(undefined);
-  return raw.replace(/\u0000(\d+)\u0000/g, (_, n: string) => (n === '0' ? '' : (defaults.get(n) ?? '')));
+  const resolve = (s: string, depth: number): string =>
+    s.replace(/\u0000(\d+)\u0000/g, (_, n: string) => (n === '0' || depth > 10 ? '' : resolve(defaults.get(n) ?? '', depth + 1)));
+  return resolve(raw, 0);
 }
 
 function bodyOf(s: { body: string | string[] }): string {
@@ -171,18 +176,27 @@ describe('snippets', () => {
   fs.writeFileSync(path.join(tmp, 'package.json'), '{"name":"snippet-check","private":true}\n');
   const project = new Project({ root: tmp });
 
+  const lintAsInserted = (prefix: string, code: string) => {
+    // The snippet is inserted into a module that already uses node-postgres.
+    const declaresPool = /\bconst pool\b/.test(code);
+    const text = `import { Pool, Client, type PoolClient } from 'pg';\n${declaresPool ? '' : 'declare const pool: Pool;\n'}${code}\n`;
+    const file = path.join(tmp, `${prefix}.ts`);
+    project.setOverlay(file, text);
+    return { text, file, result: project.lintFile(file) };
+  };
+
+  it('the same harness reports a bad pattern (control)', () => {
+    const { result } = lintAsInserted('control', 'export async function f(ids: number[]) {\n  for (const id of ids) await pool.query("SELECT * FROM t WHERE id = " + id);\n}');
+    expect(result.findings.map((f) => f.ruleId).sort()).toEqual(['no-query-in-loop', 'no-sql-concatenation']);
+  });
+
   for (const [name, snippet] of Object.entries(tsSnippets)) {
     it(`${snippet.prefix as string} (${name}) expands to TypeScript that parses and lints clean`, () => {
       const code = expandSnippet(bodyOf(snippet), { variables: VARIABLES });
-      // The snippet is inserted into a module that already uses node-postgres.
-      const declaresPool = /\bconst pool\b/.test(code);
-      const text = `import { Pool, Client, type PoolClient } from 'pg';\n${declaresPool ? '' : 'declare const pool: Pool;\n'}${code}\n`;
-      const file = path.join(tmp, `${String(snippet.prefix)}.ts`);
+      const { text, file, result } = lintAsInserted(String(snippet.prefix), code);
       const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
       const syntax = (sf as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
       expect(syntax.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')), text).toEqual([]);
-      project.setOverlay(file, text);
-      const result = project.lintFile(file);
       expect(result.skipped).toBeUndefined();
       expect(result.findings.map((f) => `${f.ruleId}: ${f.message} @${f.start}`), text).toEqual([]);
     });

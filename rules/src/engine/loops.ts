@@ -55,14 +55,26 @@ function classify(ctx: LoopContext): LoopContext {
     return { ...ctx, sequentialReason: 'bounded loop' };
   }
   if (ts.isWhileStatement(loop) || ts.isDoStatement(loop)) {
-    if (mentionsCollection(loop.expression) || consumesCollection(loop.statement)) return ctx;
+    // A while loop walks a collection only if it consumes it (shift/pop) or indexes it with a counter.
+    if (consumesCollection(loop.statement) || (mentionsCollection(loop.expression) && indexesAnything(loop.statement))) return ctx;
     return { ...ctx, sequentialReason: 'sequential loop' };
   }
   return ctx;
 }
 
+function indexesAnything(body: ts.Node): boolean {
+  let hit = false;
+  const visit = (n: ts.Node): void => {
+    if (hit || ts.isFunctionLike(n)) return;
+    if (ts.isElementAccessExpression(n) && ts.isIdentifier(n.argumentExpression)) hit = true;
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return hit;
+}
+
 /** `['A', 'B']`, or a const bound to an array literal of string constants. */
-function isConstantList(e: ts.Expression): boolean {
+export function isConstantList(e: ts.Expression): boolean {
   let x = e;
   while (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isSatisfiesExpression(x)) x = x.expression;
   if (ts.isArrayLiteralExpression(x)) return x.elements.length > 0 && x.elements.every(isConstantString);

@@ -579,8 +579,16 @@ export class FileModel {
     if ((role === 'chain' || role === 'builder' || resultIsChain) && isChainEnd(n)) {
       executes = isExecutedPosition(n) || (role === 'query');
     }
-    const sqlArg = spec.sqlArg !== undefined ? n.arguments[spec.sqlArg] : undefined;
-    const valuesArg = typeof spec.valuesArg === 'number' ? n.arguments[spec.valuesArg] : undefined;
+    let sqlArg = spec.sqlArg !== undefined ? n.arguments[spec.sqlArg] : undefined;
+    let valuesFromConfig: ts.Expression | undefined;
+    if (sqlArg && ts.isObjectLiteralExpression(sqlArg)) {
+      // pg query config: { text, values }
+      const textProp = sqlArg.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyNameText(p.name) === 'text');
+      const valuesProp = sqlArg.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyNameText(p.name) === 'values');
+      sqlArg = textProp?.initializer;
+      valuesFromConfig = valuesProp?.initializer;
+    }
+    const valuesArg = valuesFromConfig ?? (typeof spec.valuesArg === 'number' ? n.arguments[spec.valuesArg] : undefined);
     return { node: n, lib, kind, method, spec, role, sqlArg, valuesArg, executes, op: spec.op ?? opOfChain(this, n) };
   }
 

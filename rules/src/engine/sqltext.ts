@@ -7,6 +7,7 @@
 import * as ts from 'typescript';
 import { resolveIdentifier, isAssignmentOperator, type Binding } from './scope';
 import { enclosingFunctionOrFile, forEachReturn, iterationCallOf, propertyNameText } from './model';
+import { isConstantList } from './loops';
 import type { FileModel } from './model';
 
 export type Piece =
@@ -58,6 +59,17 @@ function flatten(e0: ts.Expression, file: FileModel, state: State, depth: number
   const e = strip(e0);
   if (depth > MAX_DEPTH) return undefined;
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return [{ t: 'text', value: e.text, node: e }];
+  if (ts.isTaggedTemplateExpression(e)) {
+    // A tagged template (slonik, drizzle, kysely, Prisma.sql): its values are bound by the library.
+    const t = e.template;
+    if (ts.isNoSubstitutionTemplateLiteral(t)) return [{ t: 'text', value: t.text, node: t }];
+    const out: Piece[] = [{ t: 'text', value: t.head.text, node: t.head }];
+    for (const span of t.templateSpans) {
+      out.push({ t: 'value', node: span.expression, safe: true, request: false, file });
+      out.push({ t: 'text', value: span.literal.text, node: span.literal });
+    }
+    return out;
+  }
   if (ts.isTemplateExpression(e)) {
     const out: Piece[] = [{ t: 'text', value: e.head.text, node: e.head }];
     for (const span of e.templateSpans) {
@@ -383,13 +395,19 @@ export function isSafeValue(e0: ts.Expression, file: FileModel, depth: number): 
     if (b.kind === 'param') {
       // the index of an iteration callback (xs.map((x, i) => '$' + (i + 1)))
       const fn = b.decl.parent;
-      if (ts.isFunctionLike(fn) && iterationCallOf(fn) && fn.parameters.indexOf(b.decl as ts.ParameterDeclaration) === 1 && b.path.length === 0) return true;
+      const iter = ts.isFunctionLike(fn) ? iterationCallOf(fn) : undefined;
+      if (iter && (fn as ts.FunctionLikeDeclaration).parameters.indexOf(b.decl as ts.ParameterDeclaration) === 1 && b.path.length === 0) return true;
+      // the element of an iteration over a constant list: ['a', 'b'].forEach((t) => …)
+      if (iter && (fn as ts.FunctionLikeDeclaration).parameters.indexOf(b.decl as ts.ParameterDeclaration) === 0 && b.path.length === 0 && ts.isPropertyAccessExpression(iter.expression) && isConstantList(iter.expression.expression)) return true;
       return false;
     }
     if (b.kind === 'var' && ts.isVariableDeclaration(b.decl) && b.decl.initializer && !b.path.length) {
       if (!b.constant && hasOtherAssignments(b)) return false;
       return isSafeValue(b.decl.initializer, file, depth + 1);
     }
+    // the variable of a loop over a constant list: for (const t of ['a', 'b'])
+    if (b.kind === 'var' && !b.path.length && ts.isVariableDeclaration(b.decl) && ts.isVariableDeclarationList(b.decl.parent) && ts.isForOfStatement(b.decl.parent.parent))
+      return isConstantList(b.decl.parent.parent.expression);
     if (b.kind === 'var' && ts.isVariableDeclaration(b.decl) && b.path.length === 0 && !b.decl.initializer) return false;
     if (b.kind === 'enum') return true;
     return false;
@@ -409,6 +427,8 @@ export function isSafeValue(e0: ts.Expression, file: FileModel, depth: number): 
       if (name === 'ident' || name === 'literal') return true;
       if (name === 'toString' || name === 'trim' || name === 'toUpperCase' || name === 'toLowerCase') return isSafeValue(recv, file, depth + 1);
       if (name === 'join') return isSafeList(recv, file, depth + 1);
+      // CONST_MAP.get(key): a lookup in a constant Map of constants
+      if (name === 'get' && isConstMap(recv, file)) return true;
     }
     if (isFormatCall(e)) {
       const fmt = strip(e.arguments[0]!);
@@ -425,6 +445,24 @@ export function isSafeValue(e0: ts.Expression, file: FileModel, depth: number): 
       return returns.length > 0 && returns.every((r) => isSafeValue(r, target.file, depth + 1));
     }
     return false;
+  }
+  return false;
+}
+
+function isConstMap(e0: ts.Expression, file: FileModel): boolean {
+  const e = strip(e0);
+  if (!ts.isIdentifier(e)) return false;
+  const b = resolveIdentifier(e);
+  if (!b || b.kind !== 'var' || !b.constant || !ts.isVariableDeclaration(b.decl) || !b.decl.initializer) return false;
+  const init = strip(b.decl.initializer);
+  if (!ts.isNewExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== 'Map') return false;
+  const arg = init.arguments?.[0] ? strip(init.arguments[0]) : undefined;
+  if (!arg) return false;
+  if (ts.isArrayLiteralExpression(arg))
+    return arg.elements.every((pair) => ts.isArrayLiteralExpression(pair) && pair.elements.length === 2 && constantString(pair.elements[1]!, file) !== undefined);
+  if (ts.isCallExpression(arg) && ts.isPropertyAccessExpression(arg.expression) && arg.expression.name.text === 'entries' && arg.arguments[0]) {
+    const obj = constObjectLiteral(arg.arguments[0], file, 0);
+    return !!obj && isConstObjectOfConstants(obj.node, obj.file);
   }
   return false;
 }

@@ -101,6 +101,8 @@ function describe(chs: TableChange[]): string {
   return parts.join('_and_').replace(/[^A-Za-z0-9_]+/g, '_').toLowerCase().slice(0, 60);
 }
 
+const KNEX_SIMPLE: Record<string, string> = { text: 'text', integer: 'integer', bigint: 'bigInteger', boolean: 'boolean', uuid: 'uuid', jsonb: 'jsonb', json: 'json', date: 'date' };
+
 function jsLiteral(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
@@ -190,7 +192,11 @@ export function planMigration(set: MigrationSet, missing: MissingItem[], opts: P
       const up: string[] = [];
       const down: string[] = [];
       const col = (x: { name: string; type: string }) =>
-        x.name === 'id' && /serial|^int/.test(x.type) ? `t.increments(${jsLiteral(x.name)});` : `t.specificType(${jsLiteral(x.name)}, ${jsLiteral(x.type)});`;
+        x.name === 'id' && /serial|^int/.test(x.type)
+          ? `t.increments(${jsLiteral(x.name)});`
+          : KNEX_SIMPLE[x.type]
+            ? `t.${KNEX_SIMPLE[x.type]}(${jsLiteral(x.name)});`
+            : `t.specificType(${jsLiteral(x.name)}, ${jsLiteral(x.type)});`;
       for (const c of chs) {
         const t = jsLiteral(c.schema ? `${c.schema}.${c.table}` : c.table);
         if (c.create) {

@@ -66,4 +66,5 @@ export function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
-export const PGLINT_VERSION = '0.1.0';
+// The cache key changes with pglint's version (esbuild inlines the JSON).
+export { version as PGLINT_VERSION } from '../../../package.json';

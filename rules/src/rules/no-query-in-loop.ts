@@ -80,6 +80,13 @@ function isBatchedByLibrary(call: DbCall, loop: ts.Node): boolean {
   return ts.isCallExpression(p) && /^Promise\.(all|allSettled)$/.test(p.expression.getText());
 }
 
+/** Statically known SQL that has no batched form (DDL, session/transaction control). */
+function isKnownNonBatchable(call: DbCall, file: FileModel): boolean {
+  if (!call.sqlArg && !ts.isTaggedTemplateExpression(call.node)) return false;
+  if (call.sqlArg && staticText(call.sqlArg, file) === undefined) return false;
+  return isNonBatchableSql(call, file);
+}
+
 function isNonBatchableSql(call: DbCall, file: FileModel): boolean {
   if (!call.sqlArg) {
     if (ts.isTaggedTemplateExpression(call.node)) {
@@ -159,12 +166,18 @@ export default defineRule<MessageId>({
     const file = ctx.file;
     const sf = file.sourceFile;
     const reported = new Set<ts.Node>();
+    // A loop that runs statements with no batched form (DDL, SET search_path, SQL read at run time) is a
+    // runner — a migration runner, a per-tenant schema job: its bookkeeping queries belong to it.
+    const runnerLoops = new Set<ts.Node>();
+    for (const call of file.queryCalls()) {
+      const loop = enclosingLoop(call.node);
+      if (loop && isNonBatchableSql(call, file)) runnerLoops.add(loop.loop);
+    }
     // Direct queries.
     for (const call of file.queryCalls()) {
       const loop = enclosingLoop(call.node);
-      if (!loop || loop.sequentialReason) continue;
+      if (!loop || loop.sequentialReason || runnerLoops.has(loop.loop)) continue;
       if (isBatchedByLibrary(call, loop.loop)) continue;
-      if (isNonBatchableSql(call, file)) continue;
       reported.add(call.node);
       ctx.report({
         node: call.node,
@@ -178,10 +191,10 @@ export default defineRule<MessageId>({
         const target = file.calledFunction(n);
         if (target) {
           const loop = enclosingLoop(n);
-          if (loop && !loop.sequentialReason) {
+          if (loop && !loop.sequentialReason && !runnerLoops.has(loop.loop)) {
             const site = ctx.project.querySiteOf(target.node, target.file);
             const siteCall = site ? site.file.dbCallAt(site.node) : undefined;
-            if (site && !(siteCall && isNonBatchableSql(siteCall, site.file))) {
+            if (site && !(siteCall && isKnownNonBatchable(siteCall, site.file))) {
               const related: RelatedLocation[] = [{
                 file: site.file.path,
                 start: site.node.getStart(site.file.sourceFile),

@@ -4,7 +4,7 @@
  */
 import * as ts from 'typescript';
 import { defineRule } from '../engine/rule';
-import { analyseSql, type BuiltSql, type Piece } from '../engine/sqltext';
+import { analyseSql, isRequestInput, isSafeValue, type BuiltSql, type Piece } from '../engine/sqltext';
 import { parseSql, walkSqlAst } from '../engine/sqlparse';
 import { resolveIdentifier } from '../engine/scope';
 import type { DbCall, FileModel } from '../engine/model';
@@ -119,6 +119,31 @@ export default defineRule<MessageId>({
       if (!call.sqlArg) continue;
       if (call.role !== 'query' && call.role !== 'raw') continue;
       checkSink(call, call.sqlArg);
+      if (call.lib === 'pg-promise') checkPgPromiseRaw(call, call.sqlArg);
+    }
+    /** pg-promise `$1:raw`, `$1^`, `${name:raw}`, `${name^}` insert a value without escaping. */
+    function checkPgPromiseRaw(call: DbCall, sqlArg: ts.Expression): void {
+      const text = ts.isStringLiteralLike(sqlArg) ? sqlArg.text : undefined;
+      if (text === undefined || !call.valuesArg) return;
+      const values = call.valuesArg;
+      for (const m of text.matchAll(/\$(\d+)(?::raw|\^)|\$[{(<\[/]\s*(\w+)\s*(?::raw|\^)\s*[})>\]/]/g)) {
+        let valueExpr: ts.Expression | undefined;
+        if (m[1] && ts.isArrayLiteralExpression(values)) valueExpr = values.elements[Number(m[1]) - 1];
+        else if (m[1] && Number(m[1]) === 1 && !ts.isArrayLiteralExpression(values)) valueExpr = values;
+        else if (m[2] && ts.isObjectLiteralExpression(values)) {
+          const prop = values.properties.find((p) => p.name && p.name.getText(sf) === m[2]);
+          valueExpr = prop && ts.isPropertyAssignment(prop) ? prop.initializer : prop && ts.isShorthandPropertyAssignment(prop) ? prop.name : undefined;
+        }
+        if (!valueExpr || isSafeValue(valueExpr, file, 0)) continue;
+        const request = isRequestInput(valueExpr, file, 0);
+        ctx.report({
+          node: sqlArg,
+          messageId: request ? 'concatenatedRequest' : 'concatenated',
+          severity: request ? 'error' : undefined,
+          data: { what: `\`${valueExpr.getText(sf).slice(0, 50)}\` (${m[0]})`, form: 'a plain `$1` placeholder, or `:name` for identifiers' },
+        });
+        return;
+      }
     }
     // Project helpers that pass one of their parameters straight to a query API: check their callers' arguments.
     const visit = (n: ts.Node): void => {

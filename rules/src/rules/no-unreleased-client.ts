@@ -61,7 +61,11 @@ interface Acquisition {
   initial: ResourceState;
   errParam?: Binding;
   kind: 'pool' | 'client' | 'callback';
+  /** Method names that give the client back. */
+  releaseNames: string[];
 }
+
+const RELEASE_NAMES = ['release', 'end', 'done'];
 
 export default defineRule<MessageId>({
   meta: {
@@ -149,7 +153,15 @@ function skipWrappers(n: ts.Node): ts.Node {
 
 function findAcquisitions(file: FileModel, acquireFns: Set<string>): Acquisition[] {
   const out: Acquisition[] = [];
-  const consider = (call: ts.CallExpression): void => {
+  const consider = (call: ts.CallExpression, releaseNames: string[] = RELEASE_NAMES): void => {
+    // promise form: pool.connect().then((client) => { … })
+    const thenCall = call.parent && ts.isPropertyAccessExpression(call.parent) && call.parent.name.text === 'then' && ts.isCallExpression(call.parent.parent) ? call.parent.parent : undefined;
+    const thenCb = thenCall?.arguments[0];
+    if (thenCb && (ts.isArrowFunction(thenCb) || ts.isFunctionExpression(thenCb)) && thenCb.parameters[0] && ts.isIdentifier(thenCb.parameters[0].name)) {
+      const clientB = resolveIdentifier(thenCb.parameters[0].name);
+      if (clientB) out.push({ reportNode: call, trigger: call, binding: clientB, body: thenCb.body, initial: 1, kind: 'callback', releaseNames });
+      return;
+    }
     // callback form: pool.connect((err, client, done) => { … })
     const cb = call.arguments.find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a)) as ts.ArrowFunction | ts.FunctionExpression | undefined;
     if (cb) {
@@ -157,7 +169,7 @@ function findAcquisitions(file: FileModel, acquireFns: Set<string>): Acquisition
       const params = cb.parameters.map((p) => (ts.isIdentifier(p.name) ? resolveIdentifier(p.name) : undefined));
       const clientB = params[1];
       if (!clientB) return;
-      out.push({ reportNode: call, trigger: call, binding: clientB, doneBinding: params[2], body: cb.body, initial: 1, errParam: params[0], kind: 'callback' });
+      out.push({ reportNode: call, trigger: call, binding: clientB, doneBinding: params[2], body: cb.body, initial: 1, errParam: params[0], kind: 'callback', releaseNames: RELEASE_NAMES });
       return;
     }
     const outer = skipWrappers(call);
@@ -168,19 +180,22 @@ function findAcquisitions(file: FileModel, acquireFns: Set<string>): Acquisition
       if ((p.parent.flags & ts.NodeFlags.Using) !== 0) return; // using / await using
       if (!ts.isIdentifier(p.name)) return;
       const b = resolveIdentifier(p.name);
-      if (b) out.push({ reportNode: call, trigger: p, binding: b, body, initial: 0, kind: 'pool' });
+      if (b) out.push({ reportNode: call, trigger: p, binding: b, body, initial: 0, kind: 'pool', releaseNames });
       return;
     }
     if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.right === outer && ts.isIdentifier(p.left)) {
       const b = resolveIdentifier(p.left);
-      if (b) out.push({ reportNode: call, trigger: p, binding: b, body, initial: 0, kind: 'pool' });
+      if (b) out.push({ reportNode: call, trigger: p, binding: b, body, initial: 0, kind: 'pool', releaseNames });
       return;
     }
-    if (ts.isExpressionStatement(p)) out.push({ reportNode: call, trigger: p, body, initial: 0, kind: 'pool' });
+    if (ts.isExpressionStatement(p)) out.push({ reportNode: call, trigger: p, body, initial: 0, kind: 'pool', releaseNames });
     // anything else (returned, passed along, destructured) hands the client over: not ours to check
   };
   for (const c of file.dbCalls()) {
     if (c.role === 'acquire' && ts.isCallExpression(c.node)) consider(c.node);
+    // knex: `await knex.transaction()` without a handler holds a connection until commit() or rollback()
+    if (c.role === 'scoped' && c.lib === 'knex' && c.method === 'transaction' && ts.isCallExpression(c.node) && !c.node.arguments.some((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a)))
+      consider(c.node, ['commit', 'rollback']);
   }
   if (acquireFns.size) {
     const visit = (n: ts.Node): void => {
@@ -203,7 +218,7 @@ function findAcquisitions(file: FileModel, acquireFns: Set<string>): Acquisition
     if (!ts.isNewExpression(init)) continue;
     const body = enclosingBody(b.decl);
     if (!body || ts.isSourceFile(body) || enclosingBody(c.node) !== body) continue;
-    out.push({ reportNode: init, trigger: skipWrappers(c.node), binding: b, body, initial: 0, kind: 'client' });
+    out.push({ reportNode: init, trigger: skipWrappers(c.node), binding: b, body, initial: 0, kind: 'client', releaseNames: RELEASE_NAMES });
   }
   return out;
 }
@@ -221,12 +236,13 @@ function analyse(acq: Acquisition, file: FileModel, releaseFns: Set<string>): Ou
     if (!b || !ts.isIdentifier(n) || n.text !== b.name.text) return false;
     return resolveIdentifier(n)?.decl === b.decl;
   };
+  const handedOver = { value: false };
   const effect = (node: ts.Node, state: ResourceState): ResourceState => {
     let s = state;
     if (s === 0 && contains(node, acq.trigger)) s = 1;
     if (s !== 1) return s;
     if (!acq.binding) return s;
-    if (givesBack(node, acq, file, releaseFns, holds)) return 2;
+    if (givesBack(node, acq, file, releaseFns, holds, handedOver, effect)) return 2;
     return s;
   };
   const isNotAcquiredTest = (cond: ts.Expression): boolean => {
@@ -238,6 +254,9 @@ function analyse(acq: Acquisition, file: FileModel, releaseFns: Set<string>): Ou
     return false;
   };
   const outcomes = runBody(acq.body, { effect, isNotAcquiredTest }, acq.initial);
+  // A standalone Client returned or stored somewhere: a factory; whoever receives it ends it.
+  // (A pool client handed over is released on that path only: its other paths are still checked.)
+  if (handedOver.value && acq.kind === 'client') return undefined;
   // Leaks: any exit with the client still held. Prefer reporting an error path, then a return, then the end.
   const leaks = outcomes.filter((o) => o.state === 1);
   if (!leaks.length) return undefined;
@@ -250,8 +269,25 @@ function contains(outer: ts.Node, inner: ts.Node): boolean {
 }
 
 /** Whether evaluating `node` releases the client or hands it over to someone else. */
-function givesBack(node: ts.Node, acq: Acquisition, file: FileModel, releaseFns: Set<string>, holds: (n: ts.Node, b: Binding | undefined) => boolean): boolean {
+function givesBack(
+  node: ts.Node, acq: Acquisition, file: FileModel, releaseFns: Set<string>,
+  holds: (n: ts.Node, b: Binding | undefined) => boolean,
+  handedOver: { value: boolean },
+  effect: (node: ts.Node, state: ResourceState) => ResourceState,
+): boolean {
   let result = false;
+  /** A release inside a callback counts only if that callback releases on all its paths and runs on failure too. */
+  const countsInCallback = (n: ts.Node): boolean => {
+    let fn: ts.Node | undefined = n.parent;
+    while (fn && fn !== node && !ts.isFunctionLike(fn)) fn = fn.parent;
+    if (!fn || fn === node || !ts.isFunctionLike(fn) || !(fn.pos >= node.pos && fn.end <= node.end)) return true;
+    const call = fn.parent;
+    if (ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'then' && call.arguments[0] === fn && call.arguments.length < 2) return false;
+    const body = (fn as ts.FunctionLikeDeclaration).body;
+    if (!body) return true;
+    const outs = runBody(body, { effect }, 1);
+    return !outs.some((o) => o.state === 1);
+  };
   const visit = (n: ts.Node): void => {
     if (result) return;
     if (ts.isCallExpression(n)) {
@@ -264,12 +300,14 @@ function givesBack(node: ts.Node, acq: Acquisition, file: FileModel, releaseFns:
       }
       if (ts.isIdentifier(n.expression) && holds(n.expression, acq.doneBinding)) result = true;
       // client?.release()
-      if (ts.isPropertyAccessExpression(n.expression) && ['release', 'end', 'done'].includes(n.expression.name.text) && holds(skipParens(n.expression.expression), acq.binding)) result = true;
+      if (ts.isPropertyAccessExpression(n.expression) && acq.releaseNames.includes(n.expression.name.text) && holds(skipParens(n.expression.expression), acq.binding)) result = true;
       const calleeName = ts.isIdentifier(n.expression) ? n.expression.text : ts.isPropertyAccessExpression(n.expression) ? n.expression.name.text : '';
       if (releaseFns.has(calleeName) && n.arguments.some((a) => holds(skipParens(a), acq.binding))) result = true;
+      if (result && !countsInCallback(n)) result = false;
     }
     if (result) return;
     if (ts.isIdentifier(n) && holds(n, acq.binding) && handsOver(n, file, acq)) {
+      handedOver.value = true;
       result = true;
       return;
     }
@@ -285,6 +323,7 @@ function handsOver(id: ts.Identifier, file: FileModel, acq: Acquisition): boolea
   while (ts.isParenthesizedExpression(cur.parent) || ts.isAsExpression(cur.parent) || ts.isNonNullExpression(cur.parent)) cur = cur.parent;
   const p = cur.parent;
   if (ts.isPropertyAccessExpression(p) && p.expression === cur) return false; // client.query(…)
+  if ((ts.isCallExpression(p) && p.expression === cur) || (ts.isTaggedTemplateExpression(p) && p.tag === cur)) return false; // trx('t'), reserved`…`
   if (ts.isElementAccessExpression(p) && p.expression === cur) return false;
   if (ts.isVariableDeclaration(p) && p.name === id) return false;
   if (ts.isIfStatement(p) || ts.isPrefixUnaryExpression(p) || ts.isConditionalExpression(p) && p.condition === cur) return false;
@@ -368,7 +407,7 @@ function hasAnyRelease(acq: Acquisition, file: FileModel): boolean {
   const b = acq.binding!;
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ['release', 'end', 'done'].includes(n.expression.name.text)) {
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && acq.releaseNames.includes(n.expression.name.text)) {
       const r = skipParens(n.expression.expression);
       if (ts.isIdentifier(r) && resolveIdentifier(r)?.decl === b.decl) found = true;
     }

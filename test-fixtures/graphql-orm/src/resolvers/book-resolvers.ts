@@ -83,6 +83,14 @@ export async function authorsWithBooksIncluded(countries: string[]) {
   return prisma.author.findMany({ where: { country: { in: countries } }, include: { books: true } }); // ok: no-query-in-loop -- include loads the relation in batch
 }
 
+export async function booksInOrder(ids: number[]) {
+  const books = [];
+  for (const id of ids) {
+    books.push(await prisma.book.findUnique({ where: { id } })); // expect: no-query-in-loop
+  }
+  return books;
+}
+
 export async function reviewCountsFor(bookIds: number[], minRating: number) {
   return prisma.$queryRawUnsafe(
     'SELECT book_id, count(*) FROM reviews WHERE book_id = ANY($1) AND rating >= ' + minRating + ' GROUP BY 1', // expect: no-sql-concatenation
