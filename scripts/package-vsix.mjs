@@ -47,7 +47,11 @@ for (const name of [...closure].sort()) {
   fs.cpSync(path.join(root, 'node_modules', name), path.join(target, name), {
     recursive: true,
     dereference: true,
-    filter: (src) => !/[\\/](test|tests|__tests__|\.github)$/.test(src) && !src.endsWith('.map') && !/\.d\.[cm]?ts$/.test(src),
+    // runtime files only: no tests, TypeScript sources or declarations, source maps
+    filter: (src) =>
+      !/[\\/](test|tests|testing|__tests__|\.github)$/.test(src) &&
+      !/(\.map|\.[cm]?ts|\.tsx)$/.test(src) &&
+      !/[\\/](test\.js|[^\\/]+\.test\.[cm]?js)$/.test(src),
   });
 }
 console.log(`runtime dependencies copied to dist/node_modules: ${[...closure].sort().join(', ') || '(none)'}`);

@@ -40,4 +40,6 @@ if [[ ! -x $CS ]] || ! grep -q "\"version\": \"$CODE_SERVER_VERSION\"" "$CACHE/c
     npm install --no-audit --no-fund --prefix "$CACHE/cs" "code-server@$CODE_SERVER_VERSION" >"$CACHE/code-server-install.log" 2>&1 \
     || { tail -30 "$CACHE/code-server-install.log"; exit 1; }
 fi
-PATH=$NODE24/bin:$PATH "$CS" --version | head -1
+# --version still writes a default config and a log folder: keep them inside the cache.
+mkdir -p "$CACHE/tmp/xdg"
+XDG_CONFIG_HOME=$CACHE/tmp/xdg XDG_DATA_HOME=$CACHE/tmp/xdg PATH=$NODE24/bin:$PATH "$CS" --version | head -1

@@ -83,7 +83,16 @@ export async function readSchema(db: PGlite): Promise<Schema> {
 }
 
 /** Where a Postgres error position (1-based, in characters of the statement) lands in the migration file. */
-export function errorRange(st: MigrationStatement, position: number | undefined): { start: number; end: number } {
+export function errorRange(st: MigrationStatement, position: number | undefined, message = ''): { start: number; end: number } {
+  if (st.exact && (!position || position < 1)) {
+    // Postgres gives no position for some errors (ALTER TABLE on a missing table): find the quoted name instead.
+    const name = /"([^"]+)"/.exec(message)?.[1];
+    if (name) {
+      const re = new RegExp(`(^|[^\\w"])("${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"|${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})(?![\\w"])`, 'i');
+      const m = re.exec(st.sql);
+      if (m) return { start: st.start + m.index + m[1]!.length, end: st.start + m.index + m[1]!.length + m[2]!.length };
+    }
+  }
   if (!st.exact || !position || position < 1 || position > st.sql.length) return { start: st.start, end: st.end };
   const at = position - 1;
   const m = /^("(?:[^"]|"")*"|[A-Za-z_][\w$]*|\S)/.exec(st.sql.slice(at));
@@ -98,7 +107,7 @@ async function applyMigration(db: PGlite, m: Migration, errors: MigrationError[]
     } catch (e) {
       const err = e as { message?: string; position?: string | number; code?: string };
       const pos = err.position !== undefined ? Number(err.position) : undefined;
-      const r = errorRange(st, pos);
+      const r = errorRange(st, pos, err.message);
       errors.push({ file: m.file, start: r.start, end: r.end, message: err.message ?? String(e), code: err.code });
       // A failed statement must not leave an aborted transaction behind.
       try {

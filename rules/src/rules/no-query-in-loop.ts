@@ -12,6 +12,32 @@ import type { LibId } from '../engine/libraries';
 
 type MessageId = 'queryInLoop' | 'indirectQueryInLoop';
 
+const BAD = [
+          "import { Pool } from 'pg';",
+          'const pool = new Pool();',
+          '',
+          'export async function customersOf(orders: { customerId: number }[]) {',
+          '  const customers = [];',
+          '  for (const order of orders) {',
+          "    const { rows } = await pool.query('SELECT * FROM customers WHERE id = $1', [order.customerId]);",
+          '    customers.push(rows[0]);',
+          '  }',
+          '  return customers;',
+          '}',
+        ].join('\n');
+
+const GOOD = [
+          "import { Pool } from 'pg';",
+          'const pool = new Pool();',
+          '',
+          'export async function customersOf(orders: { customerId: number }[]) {',
+          '  const ids = orders.map((o) => o.customerId);',
+          "  const { rows } = await pool.query('SELECT * FROM customers WHERE id = ANY($1)', [ids]);",
+          '  const byId = new Map(rows.map((c) => [c.id, c]));',
+          '  return orders.map((o) => byId.get(o.customerId));',
+          '}',
+        ].join('\n');
+
 /** Statements that have no batched form: DDL, session and transaction control. */
 const NON_BATCHABLE = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(create|alter|drop|set|reset|grant|revoke|vacuum|analyze|refresh|truncate|comment|listen|unlisten|notify|begin|commit|rollback|savepoint|release|do|lock|cluster|reindex|discard|security|import)\b/i;
 
@@ -127,37 +153,15 @@ export default defineRule<MessageId>({
       en: {
         summary: 'Reports a database query executed once per element of a collection: inside a `for`/`while` loop body, or in a callback given to `map`, `forEach`, `reduce`…, directly or through a function (in this file or another) that runs a query.',
         why: 'Each query costs a round trip to the server and a turn on a connection. A page that lists 100 orders and loads each customer separately sends 101 queries where 1 or 2 would do; the time grows with the data, not with the work. Running them with `Promise.all` does not help: one PostgreSQL connection executes one query at a time, and a pool only spreads the load over more connections.',
-        bad: [
-          "import { Pool } from 'pg';",
-          'const pool = new Pool();',
-          '',
-          'export async function customersOf(orders: { customerId: number }[]) {',
-          '  const customers = [];',
-          '  for (const order of orders) {',
-          "    const { rows } = await pool.query('SELECT * FROM customers WHERE id = $1', [order.customerId]);",
-          '    customers.push(rows[0]);',
-          '  }',
-          '  return customers;',
-          '}',
-        ].join('\n'),
-        good: [
-          "import { Pool } from 'pg';",
-          'const pool = new Pool();',
-          '',
-          'export async function customersOf(orders: { customerId: number }[]) {',
-          '  const ids = orders.map((o) => o.customerId);',
-          "  const { rows } = await pool.query('SELECT * FROM customers WHERE id = ANY($1)', [ids]);",
-          '  const byId = new Map(rows.map((c) => [c.id, c]));',
-          '  return orders.map((o) => byId.get(o.customerId));',
-          '}',
-        ].join('\n'),
+        bad: BAD,
+        good: GOOD,
         fix: 'No automatic fix: batching changes the order and the duplicates of the results, so it is yours to write. Collect the keys first, run one query (`= ANY($1)`, a JOIN, `whereIn`, `include`…), then match the rows up with a `Map`. Loops that are sequential by design (a worker claiming one job per turn, a batch-draining `DELETE … LIMIT` loop, a migration runner, a bounded retry) are not reported.',
       },
       fr: {
         summary: 'Signale une requête exécutée une fois par élément d’une collection : dans le corps d’une boucle `for`/`while`, ou dans un callback passé à `map`, `forEach`, `reduce`…, directement ou via une fonction (de ce fichier ou d’un autre) qui exécute une requête.',
         why: 'Chaque requête coûte un aller-retour vers le serveur et un passage sur une connexion. Une page qui liste 100 commandes et charge chaque client séparément envoie 101 requêtes là où 1 ou 2 suffisent ; le temps croît avec les données, pas avec le travail. Les lancer avec `Promise.all` n’aide pas : une connexion PostgreSQL exécute une requête à la fois, et un pool ne fait que répartir la charge sur plus de connexions.',
-        bad: '',
-        good: '',
+        bad: BAD,
+        good: GOOD,
         fix: 'Pas de correction automatique : regrouper change l’ordre et les doublons des résultats, c’est donc à vous de l’écrire. Rassemblez d’abord les clés, exécutez une seule requête (`= ANY($1)`, une jointure, `whereIn`, `include`…), puis associez les lignes avec une `Map`. Les boucles séquentielles par nature (un worker qui prend un job par tour, une boucle `DELETE … LIMIT` qui vide une table par lots, un exécuteur de migrations, une relance bornée) ne sont pas signalées.',
       },
     },

@@ -254,6 +254,9 @@ function buildFixes(call: DbCall, sqlArg: ts.Expression, built: BuiltSql, file: 
   } else if (valuesArg && ts.isArrayLiteralExpression(valuesArg)) {
     const all = [...valuesArg.elements.map((e) => e.getText(sf)), ...rw.params];
     edits.push({ start: valuesArg.getStart(sf), end: valuesArg.getEnd(), text: `[${all.join(', ')}]` });
+  } else if (ts.isPropertyAssignment(sqlArg.parent)) {
+    // query config object { text, … }: add a `values` property
+    edits.push({ start: sqlArg.parent.getEnd(), end: sqlArg.parent.getEnd(), text: `, values: [${rw.params.join(', ')}]` });
   } else if (typeof valuesIdx === 'number' && args.length === valuesIdx) {
     edits.push({ start: sqlArg.getEnd(), end: sqlArg.getEnd(), text: `, [${rw.params.join(', ')}]` });
   } else return undefined;

@@ -127,7 +127,7 @@ export default defineRule<MessageId>({
         messageId,
         data: { exit },
         related,
-        fixes: acq.kind === 'pool' ? buildFix(acq, file, fr) : undefined,
+        fixes: acq.kind === 'pool' ? buildFix(acq, leak, file, fr) : undefined,
       });
     }
   },
@@ -421,7 +421,7 @@ function hasAnyRelease(acq: Acquisition, file: FileModel): boolean {
 
 // ── the fix ──────────────────────────────────────────────────────────────────
 
-function buildFix(acq: Acquisition, file: FileModel, fr: boolean): Fix[] | undefined {
+function buildFix(acq: Acquisition, leak: Outcome, file: FileModel, fr: boolean): Fix[] | undefined {
   if (!acq.binding || acq.kind !== 'pool') return undefined;
   const sf = file.sourceFile;
   const text = file.text;
@@ -435,11 +435,27 @@ function buildFix(acq: Acquisition, file: FileModel, fr: boolean): Fix[] | undef
   if (i < 0) return undefined;
   const name = acq.binding.name.text;
   const kindOfClient = dbKind(file.valueOf(acq.binding.name));
-  const releaseCall = kindOfClient === 'pgp.Connection' ? `${name}.done()` : kindOfClient === 'typeorm.QueryRunner' ? `await ${name}.release()` : `${name}.release()`;
+  const releaseCalls: Record<string, string> = {
+    'pg.PoolClient': `${name}.release()`,
+    'pgp.Connection': `${name}.done()`,
+    'postgres.Reserved': `${name}.release()`,
+    'typeorm.QueryRunner': `await ${name}.release()`,
+  };
+  const releaseCall = kindOfClient ? releaseCalls[kindOfClient] : undefined;
+  if (!releaseCall) return undefined;
   const isRelease = (s: ts.Statement): boolean =>
     ts.isExpressionStatement(s) && /^(await\s+)?\w+\.(release|done)\(\s*\)$/.test(s.expression.getText(sf).trim()) && s.expression.getText(sf).includes(`${name}.`);
   // Case 1: a later `try { … } finally { release }` in the same block: move the statements in between into the try.
-  const tryIdx = statements.findIndex((s, k) => k > i && ts.isTryStatement(s) && !!s.finallyBlock && s.finallyBlock.getText(sf).includes(`${name}.`));
+  const tryIdx = statements.findIndex((s, k) => k > i && ts.isTryStatement(s) && !!s.finallyBlock && s.finallyBlock.statements.some(isRelease));
+  if (tryIdx > i + 1) {
+    // Only when the leak is an error thrown between connect() and that try.
+    const at = leak.at;
+    const gapStart = statements[i + 1]!.pos;
+    const gapEnd = statements[tryIdx]!.pos;
+    if (leak.kind !== 'throw' || !at || at.pos < gapStart || at.end > gapEnd) return undefined;
+  } else if (tryIdx < 0 && statements.some((s, k) => k > i && ts.isTryStatement(s))) {
+    return undefined; // a try of its own is there already: its shape needs a human
+  }
   let wrapFrom = i + 1;
   let wrapTo: number;
   let removeRelease: ts.Statement | undefined;
