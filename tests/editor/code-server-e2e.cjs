@@ -20,7 +20,7 @@ const T = Number(process.env.PGLINT_E2E_TIMEOUT || 90_000); // generous: 2 cores
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    viewport: { width: 1280, height: 800 },
+    viewport: { width: 1400, height: 860 },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const page = browser.pages()[0] || (await browser.newPage());
@@ -68,10 +68,25 @@ const T = Number(process.env.PGLINT_E2E_TIMEOUT || 90_000); // generous: 2 cores
     await page.keyboard.press('Escape');
 
     // 3. Quick fix (Ctrl+.): "Use query parameters" rewrites the call.
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+    await hover.first().waitFor({ state: 'hidden', timeout: T }).catch(() => undefined);
     await token.click();
-    await page.keyboard.press('Control+.');
     const item = page.locator('.action-widget .monaco-list-row', { hasText: 'Use query parameters' });
-    await item.first().waitFor({ timeout: T });
+    // Ctrl+. (editor.action.quickFix); retried because a late hover or suggest widget can swallow the first press.
+    for (let attempt = 0; ; attempt++) {
+      await page.keyboard.press('Control+.');
+      try {
+        await item.first().waitFor({ timeout: attempt < 3 ? 10_000 : T });
+        break;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        log('quick fix menu not shown yet; retrying Ctrl+.');
+        await page.keyboard.press('Escape');
+        await token.click();
+      }
+    }
+    log('quick fixes offered:', JSON.stringify((await page.locator('.action-widget:visible').first().innerText()).replace(/\s+/g, ' ')));
     await shot(page, 'vscode-quickfix.png');
     await item.first().click();
     await editor.locator('.view-line', { hasText: 'name = $1' }).first().waitFor({ timeout: T });

@@ -20,7 +20,8 @@ cat > "$RUN/ud/User/settings.json" <<'JSON'
 { "workbench.startupEditor": "none", "security.workspace.trust.enabled": false, "telemetry.telemetryLevel": "off",
   "update.mode": "none", "extensions.autoCheckUpdates": false, "extensions.autoUpdate": false, "workbench.tips.enabled": false,
   "workbench.enableExperiments": false, "chat.disableAIFeatures": true, "git.enabled": false, "editor.hover.delay": 150,
-  "editor.minimap.enabled": false, "pglint.docs.language": "en", "workbench.colorTheme": "Default Light Modern" }
+  "editor.minimap.enabled": false, "editor.wordWrap": "on", "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "workbench.auxiliaryBar.visible": false, "pglint.docs.language": "en", "workbench.colorTheme": "Default Light Modern" }
 JSON
 printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" > "$RUN/config.yaml"
 

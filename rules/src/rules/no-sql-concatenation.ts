@@ -10,7 +10,7 @@ import { resolveIdentifier } from '../engine/scope';
 import type { DbCall, FileModel } from '../engine/model';
 import type { Fix, RelatedLocation } from '../engine/types';
 
-type MessageId = 'concatenated' | 'concatenatedRequest';
+type MessageId = 'concatenated' | 'concatenatedRequest' | 'identifierSpliced';
 
 const BAD = [
   "import { Pool } from 'pg';",
@@ -56,6 +56,10 @@ export default defineRule<MessageId>({
       concatenated: {
         en: 'SQL built from {what}: a value spliced into the text can change the statement (SQL injection) and defeats plan caching. Pass it as a parameter ({form}).',
         fr: 'SQL construit à partir de {what} : une valeur insérée dans le texte peut changer la requête (injection SQL) et empêche la réutilisation des plans. Passez-la en paramètre ({form}).',
+      },
+      identifierSpliced: {
+        en: 'SQL built from {what}, which sits where a name or keyword goes (a parameter cannot replace it): anyone controlling it controls the statement. Pick it from a constant whitelist, or escape it with `escapeIdentifier`.',
+        fr: 'SQL construit à partir de {what}, placé là où va un nom ou un mot-clé (un paramètre ne peut pas le remplacer) : qui le contrôle contrôle l’instruction. Choisissez-le dans une liste blanche constante, ou échappez-le avec `escapeIdentifier`.',
       },
       concatenatedRequest: {
         en: 'SQL built from request input ({what}): anyone who sends this request can change the statement (SQL injection). Pass it as a parameter ({form}).',
@@ -106,11 +110,12 @@ export default defineRule<MessageId>({
         });
       }
       const fixes = buildFixes(call, sqlArg, built, file, fr);
+      const identifier = fixes?.length === 1 && fixes[0]!.id === 'whitelist';
       ctx.report({
         node: sqlArg,
-        messageId: request ? 'concatenatedRequest' : 'concatenated',
+        messageId: identifier ? 'identifierSpliced' : request ? 'concatenatedRequest' : 'concatenated',
         severity: request ? 'error' : undefined,
-        data: { what: `\`${what.length > 50 ? what.slice(0, 47) + '…' : what}\``, form: formOf(call) },
+        data: { what: `\`${what.length > 50 ? what.slice(0, 47) + '…' : what}\``, form: formOf(call, fr) },
         related,
         fixes,
       });
@@ -140,7 +145,7 @@ export default defineRule<MessageId>({
           node: sqlArg,
           messageId: request ? 'concatenatedRequest' : 'concatenated',
           severity: request ? 'error' : undefined,
-          data: { what: `\`${valueExpr.getText(sf).slice(0, 50)}\` (${m[0]})`, form: 'a plain `$1` placeholder, or `:name` for identifiers' },
+          data: { what: `\`${valueExpr.getText(sf).slice(0, 50)}\` (${m[0]})`, form: fr ? 'un simple `$1`, ou `:name` pour un identifiant' : 'a plain `$1` placeholder, or `:name` for identifiers' },
         });
         return;
       }
@@ -166,13 +171,13 @@ function isWithin(inner: ts.Node, outer: ts.Node): boolean {
   return inner.pos >= outer.pos && inner.end <= outer.end;
 }
 
-function formOf(call: DbCall): string {
+function formOf(call: DbCall, fr: boolean): string {
   const key = `${call.kind}/${call.method}`;
-  if (TAG_REWRITE[key]) return 'a tagged template';
-  if (call.spec.placeholders === '?') return '`?` with a bindings array';
-  if (call.kind.startsWith('typeorm.QueryBuilder')) return '`:name` with a parameters object';
-  if (call.kind.startsWith('sequelize')) return '`replacements` or `bind`';
-  return '`$1` with a values array';
+  if (TAG_REWRITE[key]) return fr ? 'un gabarit étiqueté' : 'a tagged template';
+  if (call.spec.placeholders === '?') return fr ? '`?` avec un tableau de valeurs' : '`?` with a bindings array';
+  if (call.kind.startsWith('typeorm.QueryBuilder')) return fr ? '`:nom` avec un objet de paramètres' : '`:name` with a parameters object';
+  if (call.kind.startsWith('sequelize')) return fr ? '`replacements` ou `bind`' : '`replacements` or `bind`';
+  return fr ? '`$1` avec un tableau de valeurs' : '`$1` with a values array';
 }
 
 const sinkCache = new WeakMap<ts.Node, { index: number; valuesIndex?: number; call: DbCall } | null>();
