@@ -39,6 +39,14 @@ function read(file: string, notes: MigrationNote[]): string | undefined {
   }
 }
 
+function safeRead(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 function listDir(dir: string): fs.Dirent[] {
   try {
     return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -84,13 +92,13 @@ export function detectLayout(dir: string): MigrationTool | undefined {
   if (files.some((f) => GOLANG_RE.test(f))) return 'golang-migrate';
   const sqlFiles = files.filter((f) => f.endsWith('.sql'));
   for (const f of sqlFiles.slice(0, 20)) {
-    const t = fs.readFileSync(path.join(dir, f), 'utf8');
+    const t = safeRead(path.join(dir, f));
     if (/^--\s*migrate:up/m.test(t)) return 'dbmate';
     if (/-->\s*statement-breakpoint/.test(t)) return 'drizzle';
   }
   if (sqlFiles.length) return 'sql';
   for (const f of files.filter((x) => JS_RE.test(x) && !x.endsWith('.d.ts')).slice(0, 20)) {
-    const tool = detectJsTool(fs.readFileSync(path.join(dir, f), 'utf8'));
+    const tool = detectJsTool(safeRead(path.join(dir, f)));
     if (tool) return tool;
   }
   return undefined;
