@@ -130,7 +130,7 @@ function summarisePglintOutput(file) {
       const j = JSON.parse(text);
       const arr = Array.isArray(j) ? j : Array.isArray(j.findings) ? j.findings : Array.isArray(j.results) ? j.results : undefined;
       if (arr) findings = arr.reduce((n, r) => n + (Array.isArray(r.findings) ? r.findings.length : Array.isArray(r.messages) ? r.messages.length : 1), 0);
-      files = j.summary?.files ?? j.stats?.files ?? j.filesLinted ?? j.files;
+      files = Array.isArray(j) ? j.length : j.summary?.files ?? j.stats?.files ?? j.filesLinted ?? j.files;
       if (typeof files !== 'number') files = undefined;
     } catch { /* not JSON */ }
     return { bytes: text.length, hash, findings, files };

@@ -88,6 +88,10 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
   // Lint (and fix). The SQL parser (WASM) loads once, before the first file.
   await initSqlParser();
   const project = new Project({ root, config });
+  // Builds the schema the migrations produce (cached by their content) for the migration rules.
+  await project.prepare({ cacheDir: options.cache ? options.cacheLocation : false });
+  const migrationError = project.migrationError();
+  if (migrationError) io.stderr.write(`pglint: warning: migrations could not be analysed: ${migrationError}\n`);
   const lintAll = async (): Promise<{ reports: FileReport[]; crashed: number }> => {
     const reports: FileReport[] = [];
     let crashed = 0;
@@ -169,22 +173,28 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 /**
- * Where to look for the project root and config: the working folder, unless every path to lint lies outside
- * the working folder's project (`pglint /other/project`): then that project's own root and config apply.
+ * Where to look for the project root and config: from the folder the linted paths share, upwards, so
+ * `pglint services/billing` uses that package's own config and migrations (like a monorepo package),
+ * and `pglint` with no path uses the working folder's project.
  */
 function configStart(cwd: string, absPaths: readonly string[]): string {
-  const cwdRoot = findProjectRoot(cwd);
-  const inside = (p: string): boolean => {
-    const rel = path.relative(cwdRoot, p);
-    return !rel.startsWith('..') && !path.isAbsolute(rel);
-  };
-  if (absPaths.length === 0 || absPaths.some(inside)) return cwd;
-  const first = absPaths[0]!;
-  try {
-    return fs.statSync(first).isDirectory() ? first : path.dirname(first);
-  } catch {
-    return cwd;
+  if (absPaths.length === 0) return cwd;
+  const dirs = absPaths.map((p) => {
+    try {
+      return fs.statSync(p).isDirectory() ? p : path.dirname(p);
+    } catch {
+      return path.dirname(p);
+    }
+  });
+  let common = dirs[0]!;
+  for (const d of dirs.slice(1)) {
+    while (path.relative(common, d).startsWith('..') || path.isAbsolute(path.relative(common, d))) {
+      const parent = path.dirname(common);
+      if (parent === common) break;
+      common = parent;
+    }
   }
+  return common;
 }
 
 function useColor(options: CliOptions, io: CliIo): boolean {

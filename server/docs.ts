@@ -28,7 +28,12 @@ export function ruleMarkdown(rule: Rule, language: Language, baseUrl: string, op
   const docs = meta.docs[language] ?? meta.docs.en;
   const l = LABELS[language];
   const parts: string[] = [];
-  parts.push(opts.heading === false ? `**pglint · ${meta.id}** — ${meta.description[language]}` : `# ${meta.id}\n\n${meta.description[language]}`);
+  const links = meta.chapters.length > 0 ? `**${l.chapters}:** ` + meta.chapters.map((c) => chapterLink(c, baseUrl)).join(' · ') : undefined;
+  if (opts.heading === false) {
+    // Hover: the chapter link right under the title, visible without scrolling the widget.
+    parts.push(`**pglint · ${meta.id}** — ${meta.description[language]}`);
+    if (links) parts.push(links);
+  } else parts.push(`# ${meta.id}\n\n${meta.description[language]}`);
   parts.push(docs.summary);
   parts.push(`**${l.why}.** ${docs.why}`);
   parts.push(`**${l.bad}:**\n\n${fence(docs.bad)}`);
@@ -36,7 +41,7 @@ export function ruleMarkdown(rule: Rule, language: Language, baseUrl: string, op
   parts.push(`**${l.fix}.** ${docs.fix}`);
   const fixes = Object.entries(meta.fixes);
   if (fixes.length > 0) parts.push(`**${l.safety}:** ` + fixes.map(([id, s]) => `\`${id}\` ${SAFETY[language][s]}`).join('; '));
-  if (meta.chapters.length > 0) parts.push(`**${l.chapters}:** ` + meta.chapters.map((c) => chapterLink(c, baseUrl)).join(' · '));
+  if (links && opts.heading !== false) parts.push(links);
   return parts.join('\n\n');
 }
 

@@ -16,6 +16,7 @@ RUN=$(mktemp -d "$TMPDIR/run-XXXX")
 export XDG_DATA_HOME=$RUN/xdg-data XDG_CONFIG_HOME=$RUN/xdg-config XDG_CACHE_HOME=$RUN/xdg-cache
 WS=$RUN/ws; mkdir -p "$WS" "$RUN/ud/User"
 cp -r "$ROOT/tests/lsp-fixture/." "$WS/"
+sed -i -E 's# // expect: [a-z, -]+$##' "$WS"/src/*.ts   # the fixture's test annotations would clutter the screenshots
 cat > "$RUN/ud/User/settings.json" <<'JSON'
 { "workbench.startupEditor": "none", "security.workspace.trust.enabled": false, "telemetry.telemetryLevel": "off",
   "update.mode": "none", "extensions.autoCheckUpdates": false, "extensions.autoUpdate": false, "workbench.tips.enabled": false,

@@ -15,6 +15,8 @@ import type { ResolvedConfig } from '../config-types';
 import { DEFAULT_DOCS_BASE_URL } from '../chapters';
 import { applySuppressions } from './suppress';
 import { RULES } from '../registry';
+import { initSqlParser } from './sqlparse';
+import { discoverMigrations, buildSchema, ensureParser, lintMigrationsSync, type MigrationSet, type Schema, type SchemaBuild } from '../migrations';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -69,6 +71,8 @@ export class Project {
   private readonly summaryCache = new Map<ts.Node, QuerySite | null>();
   private readonly summaryInProgress = new Set<ts.Node>();
 
+  private migrations?: { set: MigrationSet; build?: SchemaBuild; findings: Map<string, Finding[]>; error?: string };
+
   constructor(options: ProjectOptions) {
     this.root = path.resolve(options.root);
     this.config = options.config ?? defaultConfig();
@@ -79,6 +83,60 @@ export class Project {
   setConfig(config: ResolvedConfig): void {
     this.config = config;
   }
+
+  /**
+   * Loads the SQL parser and builds the schema the project's migrations produce (PGlite, cached by the
+   * migrations' content). Call once before linting, and again when a migration file changes.
+   * Never throws: a failure becomes `migrationError()` and the code rules still run.
+   */
+  async prepare(options: { cacheDir?: string | false } = {}): Promise<void> {
+    await initSqlParser();
+    try {
+      await ensureParser();
+      const set = discoverMigrations(this.root, this.config.migrations.paths);
+      let build: SchemaBuild | undefined;
+      if (set.migrations.length) build = await buildSchema(set, { cacheDir: options.cacheDir });
+      const findings = new Map<string, Finding[]>();
+      const enabled = (id: string): 'warn' | 'error' | undefined => {
+        const sev = this.config.rules[id]?.severity ?? this.rules[id]?.meta.defaultSeverity;
+        return sev === 'off' || sev === undefined ? undefined : sev;
+      };
+      if (set.migrations.length) {
+        const all = lintMigrationsSync(set, build, {
+          language: this.config.docs.language,
+          usages: (table, column) => this.usagesOf(table, column),
+        });
+        for (const f of all) {
+          const sev = enabled(f.ruleId);
+          if (!sev) continue;
+          if (f.severity !== 'error') f.severity = sev;
+          const list = findings.get(f.file) ?? [];
+          list.push(f);
+          findings.set(f.file, list);
+        }
+      }
+      this.migrations = { set, build, findings };
+    } catch (err) {
+      this.migrations = { set: { root: this.root, groups: [], migrations: [], notes: [] }, findings: new Map(), error: (err as Error).message };
+    }
+  }
+
+  /** The schema built from the migrations, once `prepare()` has run and found migrations. */
+  migrationSchema(): Schema | undefined {
+    return this.migrations?.build?.schema;
+  }
+
+  migrationSet(): MigrationSet | undefined {
+    return this.migrations?.set;
+  }
+
+  /** Why the migrations could not be read or applied, if they could not. */
+  migrationError(): string | undefined {
+    return this.migrations?.error;
+  }
+
+  /** Places in the code that name a table (and column): for DROP/RENAME findings. Filled by adapters that know the files. */
+  usagesOf: (table: string, column?: string) => { file: string; start: number; end: number }[] = () => [];
 
   setOverlay(absPath: string, text: string | undefined): void {
     const p = path.resolve(absPath);
@@ -291,8 +349,12 @@ export class Project {
     if (text === undefined) return { ...result, skipped: 'file not found' };
     if (text.length > MAX_FILE_BYTES) return { ...result, skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
     if (text.includes('\u0000')) return { ...result, skipped: 'binary file' };
-    if (!isSourceFile(file)) return result;
-    if (!this.reachesDatabase(file)) return result;
+    const migrationFindings = this.migrations?.findings.get(file) ?? [];
+    if (!isSourceFile(file) || !this.reachesDatabase(file)) {
+      if (!migrationFindings.length) return result;
+      const suppressed = applySuppressions(text, migrationFindings.map((f) => ({ ...f })), { reportUnused: !!options.reportUnusedDisables, file });
+      return { ...result, findings: [...suppressed.findings, ...suppressed.unused].sort((a, b) => a.start - b.start) };
+    }
     const model = this.model(file)!;
     result.analysed = true;
     if (model.syntaxErrors.length) {
@@ -339,6 +401,7 @@ export class Project {
       }
     }
     if (errors.length) result.errors = errors;
+    result.findings.push(...migrationFindings.map((f) => ({ ...f })));
     result.findings.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
     const suppressed = applySuppressions(text, result.findings, { reportUnused: !!options.reportUnusedDisables, file });
     result.findings = [...suppressed.findings, ...suppressed.unused].sort((a, b) => a.start - b.start);
