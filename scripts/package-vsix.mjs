@@ -17,7 +17,8 @@ run(process.execPath, [path.join(root, 'scripts/build.mjs')]);
 const bundles = ['dist/server.js', 'dist/client.js'].map((f) => fs.readFileSync(path.join(root, f), 'utf8'));
 const required = new Set();
 for (const text of bundles) {
-  for (const m of text.matchAll(/require\(["']((?:@[^/"']+\/)?[^/"'.][^/"']*)(?:\/[^"']*)?["']\)/g)) required.add(m[1]);
+  // require("x") and dynamic import("x") (PGlite is loaded lazily, only when migrations are replayed)
+  for (const m of text.matchAll(/(?:require|import)\(["']((?:@[^/"']+\/)?[^/"'.$\{][^/"']*)(?:\/[^"']*)?["']\)/g)) required.add(m[1]);
 }
 const builtins = new Set(['vscode', ...(await import('node:module')).builtinModules]);
 // Only declared runtime dependencies: optional requires inside bundled code (e.g. TypeScript's

@@ -43,7 +43,8 @@ import { initSqlParser } from '../rules/src/engine/sqlparse';
 import { RULES } from '../rules/src/registry';
 import { DB_API_NOTES, dbApiAt } from './dbApi';
 import { dbApiMarkdown, ruleMarkdown } from './docs';
-import { applyEdits, chooseSafeEdits, editsFor, minimalEdit } from './fixes';
+import { applyFixes } from '../rules/src/engine/fixes';
+import { editsFor, minimalEdit, safeFixesOf } from './fixes';
 import {
   FIX_ALL_KIND,
   ListRulesRequestMethod,
@@ -186,7 +187,28 @@ export function startServer(given?: Connection): Connection {
         if (p && folderFor(p).root === folder.root) project.setOverlay(p, doc.getText());
       }
     }
+    await prepareMigrations(project);
     return { root: folder.root, uri: folder.uri, settings, config, project };
+  }
+
+  /** Builds the schema the folder's migrations produce (in-memory PGlite) and lints the migrations. Never throws. */
+  async function prepareMigrations(project: Project): Promise<void> {
+    const t0 = Date.now();
+    try {
+      await project.prepare();
+    } catch (e) {
+      logError(`migrations of ${project.root}: ${errorText(e)}`);
+      return;
+    }
+    const err = project.migrationError();
+    if (err) logError(`migrations of ${project.root} could not be replayed: ${err}`);
+    const n = project.migrationSet()?.migrations.length ?? 0;
+    if (n > 0) log(`${n} migration file(s) replayed for ${project.root} in ${Date.now() - t0} ms`);
+  }
+
+  function isMigrationFile(st: FolderState, file: string): boolean {
+    if (file.endsWith('.sql')) return true;
+    return st.project.migrationSet()?.migrations.some((m) => m.file === file) ?? false;
   }
 
   function stateFor(file: string): Promise<FolderState> {
@@ -422,9 +444,11 @@ export function startServer(given?: Connection): Connection {
     let findings = entry.findings;
     try {
       for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
-        const edits = chooseSafeEdits(findings, file);
-        if (edits.length === 0) break;
-        text = applyEdits(text, edits);
+        const fixes = safeFixesOf(findings, file);
+        if (fixes.length === 0) break;
+        const result = applyFixes(text, fixes, file);
+        if (result.applied.length === 0 || result.text === text) break;
+        text = result.text;
         if (documents.get(uri)?.version !== entry.version) return undefined;
         st.project.setOverlay(file, text);
         findings = (await st.project.lintFile(file)).findings;
@@ -505,7 +529,7 @@ export function startServer(given?: Connection): Connection {
             title: `Disable ${f.ruleId} for this line`,
             kind: CodeActionKind.QuickFix,
             diagnostics: [diagnostic],
-            edit: lspEditFor(new Map([[file, [{ start: index.offset(at.line, 0), end: index.offset(at.line, 0), text: `${indent}// pglint-disable-next-line ${f.ruleId} -- <reason>${eol}` }]]]), []),
+            edit: lspEditFor(new Map([[file, [{ start: index.offset(at.line, 0), end: index.offset(at.line, 0), text: `${indent}${file.toLowerCase().endsWith('.sql') ? '--' : '//'} pglint-disable-next-line ${f.ruleId} -- <reason>${eol}` }]]]), []),
           });
         }
         for (const ch of RULES[f.ruleId]?.meta.chapters ?? []) {
@@ -524,7 +548,7 @@ export function startServer(given?: Connection): Connection {
 
     const explicitFixAll = only?.some((o) => kindMatches(FIX_ALL_KIND, [o]));
     if (explicitFixAll || (!only && entry.findings.some((f) => f.fixes?.some((x) => x.safety === 'safe')))) {
-      if (chooseSafeEdits(entry.findings, file).length > 0) {
+      if (safeFixesOf(entry.findings, file).length > 0) {
         const edit = await fixAllEdit(uri, entry);
         if (edit) actions.push({ title: 'Fix all safe pglint problems', kind: FIX_ALL_KIND, edit });
       }
@@ -598,12 +622,19 @@ export function startServer(given?: Connection): Connection {
       changed.push(file);
     }
     void (async () => {
+      const migrationsChanged = new Set<FolderState>();
       for (const file of changed) {
         const st = await stateFor(file);
+        if (isMigrationFile(st, file)) migrationsChanged.add(st);
         if (documents.all().some((d) => uriToPath(d.uri) === file)) continue; // the editor's text wins
         st.project.invalidate(file);
       }
-      if (reload) await reloadAll('configuration file changed');
+      if (reload) {
+        await reloadAll('configuration file changed');
+        return;
+      }
+      for (const st of migrationsChanged) await prepareMigrations(st.project);
+      if (migrationsChanged.size > 0) refreshAll(); // schema changed: every open file may gain or lose findings
       else for (const file of changed) await dependentsChanged(file);
     })().catch((e) => logError(`watched files: ${errorText(e)}`));
   });

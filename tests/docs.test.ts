@@ -12,7 +12,8 @@ import { rulePage } from '../rules/src/docs';
 import { initSqlParser } from '../rules/src/engine/sqlparse';
 import { lintText } from './helpers/lint';
 
-const CODE_RULES = Object.values(RULES).filter((r) => r.meta.docs.en.bad.includes('import '));
+// The migration rules' examples need a migrations folder: tests/migrations-*.test.ts lints them.
+const CODE_RULES = Object.values(RULES).filter((r) => !r.meta.id.endsWith('-migration'));
 
 beforeAll(async () => {
   await initSqlParser();

@@ -12,7 +12,7 @@ import { initSqlParser } from '../rules/src/engine/sqlparse';
 import { parse } from '../rules/src/engine/parse';
 
 const ROOT = path.resolve(__dirname, '../test-fixtures');
-const projects = fs.readdirSync(ROOT).filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory() && d !== 'migrations');
+const projects = fs.readdirSync(ROOT).filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory() && !d.includes('migrations'));
 
 beforeAll(async () => {
   await initSqlParser();

@@ -10,7 +10,7 @@ import { initSqlParser } from '../rules/src/engine/sqlparse';
 
 const CODE_RULES = ['no-query-in-loop', 'no-unreleased-client', 'no-sql-concatenation'] as const;
 const ROOT = path.resolve(__dirname, '../test-fixtures');
-const projects = fs.readdirSync(ROOT).filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory() && d !== 'migrations');
+const projects = fs.readdirSync(ROOT).filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory() && !d.includes('migrations'));
 
 beforeAll(async () => {
   await initSqlParser();

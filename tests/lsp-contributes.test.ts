@@ -67,7 +67,7 @@ describe('package.json contributes', () => {
   it('has a walkthrough step per rule, each linking to existing course sections', () => {
     const steps = pkg.contributes.walkthroughs[0]!.steps;
     for (const id of Object.keys(RULES)) expect(steps.map((s) => s.id)).toContain(id);
-    const coursePaths = new Set(Object.values(CHAPTERS).map((c) => c.path));
+    const coursePaths = new Set<string>(Object.values(CHAPTERS).map((c) => c.path));
     for (const step of steps) {
       const md = fs.readFileSync(path.join(ROOT, step.media.markdown), 'utf8');
       const links = [...md.matchAll(/\]\((https:[^)]+)\)/g)].map((m) => m[1]!);

@@ -203,11 +203,11 @@ export class LspClient {
   }
 }
 
-/** Lines (0-based) carrying `// expect: id[, id]` comments, as "line:id" strings. */
+/** Lines (0-based) carrying `// expect: id[, id]` (or SQL `-- expect: …`) comments, as "line:id" strings. */
 export function expectedFindings(text: string): string[] {
   const out: string[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
-    const m = /\/\/ expect: ([\w, -]+)$/.exec(line);
+    const m = /(?:\/\/|--) expect: ([\w, -]+)$/.exec(line);
     if (m) for (const id of m[1]!.split(',').map((s) => s.trim()).filter(Boolean)) out.push(`${i}:${id}`);
   });
   return out.sort();

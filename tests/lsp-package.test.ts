@@ -48,6 +48,27 @@ describe.skipIf(!present)('packaged extension (.vsix)', () => {
       const doc = await client.open(path.join(project, 'src', 'concat.ts'));
       const diags = await client.waitDiagnostics(doc, (d) => d.length > 0, 30_000);
       expect(actualFindings(diags)).toEqual(expectedFindings(doc.text));
+      // the SQL fix needs libpg-query's WASM, shipped in dist/node_modules
+      const actions = await client.conn.sendRequest<{ title: string }[]>('textDocument/codeAction', {
+        textDocument: { uri: doc.uri }, range: diags[0]!.range, context: { diagnostics: [diags[0]] },
+      });
+      expect(actions.map((a) => a.title)).toContain('Use query parameters');
+    } finally {
+      await client.close();
+    }
+    expect(client.stderr).not.toMatch(/Cannot find module/);
+  });
+
+  it('its server replays migrations with the shipped PGlite', async () => {
+    const server = path.join(dir, 'extension', 'dist', 'server.js');
+    const project = path.join(dir, 'project-migrations');
+    fs.cpSync(path.join(__dirname, 'lsp-fixture-migrations'), project, { recursive: true });
+    const client = new LspClient(['--stdio'], server, dir);
+    try {
+      await client.initialize(project, baseCapabilities());
+      const doc = await client.open(path.join(project, 'migrations', '003_orders.sql'), 'sql');
+      const diags = await client.waitDiagnostics(doc, (d) => d.length > 0, 60_000);
+      expect(actualFindings(diags)).toEqual(expectedFindings(doc.text));
     } finally {
       await client.close();
     }

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeAction, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
@@ -177,6 +178,8 @@ describe('language server over stdio (push diagnostics)', () => {
     });
     const titles = actions.map((a) => a.title);
     expect(titles).toContain('Disable no-sql-concatenation for this line');
+    // the single safe fix is the preferred one (applied by "auto fix" keybindings)
+    expect(actions.find((a) => a.title === 'Use query parameters')?.isPreferred).toBe(true);
     expect(titles.some((t) => t.startsWith('Open chapter section '))).toBe(true);
     const fix = actions.find((a) => a.edit && !a.title.startsWith('Disable') && a.kind === 'quickfix');
     expect(fix, `offered: ${titles.join(' | ')}`).toBeDefined();
@@ -196,6 +199,10 @@ describe('language server over stdio (push diagnostics)', () => {
       range: d.range,
       context: { diagnostics: [d] },
     });
+    // wrapping in try/finally changes control flow: offered, marked unsafe, never preferred
+    const unsafe = actions.filter((a) => a.title.endsWith(' (unsafe)'));
+    expect(unsafe.length, actions.map((a) => a.title).join(' | ')).toBeGreaterThan(0);
+    expect(unsafe.every((a) => !a.isPreferred && a.edit)).toBe(true);
     const disable = actions.find((a) => a.title === 'Disable no-unreleased-client for this line')!;
     const edits = editsForUri(disable.edit!, doc.uri);
     await client.applyEdits(doc, edits);
@@ -347,6 +354,71 @@ describe('language server over stdio (pull diagnostics)', () => {
     expect(ok.markdown).toContain(RULES['no-unreleased-client']!.meta.docs.en.good.trim().split('\n')[0]!);
     const bad = await client.conn.sendRequest<{ error?: string }>('pglint/ruleDocs', { ruleId: 'nope' });
     expect(bad.error).toMatch(/unknown rule/);
+  });
+});
+
+describe('language server over stdio (migrations)', () => {
+  let root: string;
+  let client: LspClient;
+
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pglint-lsp-mig-'));
+    fs.cpSync(path.join(__dirname, 'lsp-fixture-migrations'), root, { recursive: true });
+    client = new LspClient();
+    await client.initialize(root, baseCapabilities());
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('reports code ahead of the schema, unsafe and invalid migrations (replayed in PGlite)', async () => {
+    for (const [rel, lang] of [['src/users.ts', 'typescript'], ['migrations/002_email_index.sql', 'sql'], ['migrations/003_orders.sql', 'sql']] as const) {
+      const doc = await client.open(path.join(root, rel), lang);
+      const expected = expectedFindings(doc.text);
+      const diags = await client.waitDiagnostics(doc, (d) => d.length >= expected.length, 60_000);
+      expect(actualFindings(diags), rel).toEqual(expected);
+      for (const d of diags) expect(d.codeDescription?.href, rel).toMatch(/\/20-drivers-connexion-applicative\/04\.[234]-/);
+    }
+  });
+
+  it('"Disable for this line" in a SQL migration writes a SQL comment', async () => {
+    const doc = client.docs.get(uriOf(path.join(root, 'migrations', '002_email_index.sql')))!;
+    const d = (await client.waitDiagnostics(doc)).find((x) => x.code === 'no-unsafe-migration')!;
+    const actions = await client.conn.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: doc.uri }, range: d.range, context: { diagnostics: [d] } });
+    const disable = actions.find((a) => a.title === 'Disable no-unsafe-migration for this line')!;
+    expect(editsForUri(disable.edit!, doc.uri).map((e) => e.newText)).toEqual(['-- pglint-disable-next-line no-unsafe-migration -- <reason>\n']);
+  });
+
+  let created: string[] = [];
+
+  it('the unsafe "create a migration" fix creates a file; once on disk (watched-file event) the finding goes', async () => {
+    const users = client.docs.get(uriOf(path.join(root, 'src', 'users.ts')))!;
+    const d = (await client.waitDiagnostics(users)).find((x) => x.code === 'no-missing-migration')!;
+    const actions = await client.conn.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: users.uri }, range: d.range, context: { diagnostics: [d] } });
+    const create = actions.find((a) => a.edit?.documentChanges?.some((c) => 'kind' in c && c.kind === 'create'));
+    expect(create, actions.map((a) => a.title).join(' | ')).toBeDefined();
+    expect(create!.title).toMatch(/ \(unsafe\)$/);
+    // apply it as an editor would: create each file with its text
+    for (const c of create!.edit!.documentChanges!) {
+      if ('kind' in c && c.kind === 'create') {
+        const file = fileURLToPath(c.uri);
+        const text = editsForUri(create!.edit!, c.uri).map((e) => e.newText).join('');
+        fs.writeFileSync(file, text);
+        created.push(file);
+      }
+    }
+    expect(created.length).toBeGreaterThan(0);
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: created.map((f) => ({ uri: uriOf(f), type: 1 })) });
+    await client.waitDiagnostics(users, (ds) => !ds.some((x) => x.code === 'no-missing-migration'), 60_000);
+  });
+
+  it('removing that migration (watched-file event) brings the finding back', async () => {
+    const users = client.docs.get(uriOf(path.join(root, 'src', 'users.ts')))!;
+    for (const f of created) fs.rmSync(f);
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: created.map((f) => ({ uri: uriOf(f), type: 3 })) });
+    await client.waitDiagnostics(users, (ds) => ds.some((x) => x.code === 'no-missing-migration'), 60_000);
   });
 });
 

@@ -2,14 +2,23 @@
 -- and a code action applied through the editor's own code-action path.
 -- Run by run-nvim-e2e.sh: nvim --headless --clean -c 'luafile nvim-e2e.lua' <project>/src/concat.ts
 local function out(...) io.stdout:write(table.concat(vim.tbl_map(tostring, { ... }), ' ') .. '\n') end
-local function fail(msg) out('NVIM E2E FAILED: ' .. msg); vim.cmd('cquit 1') end
+local errfile = vim.fn.tempname()
+local function fail(msg)
+  local f = io.open(errfile, 'r')
+  local err = f and f:read('*a') or ''
+  if f then f:close() end
+  if err ~= '' then out('server stderr:\n' .. err) end
+  out('NVIM E2E FAILED: ' .. msg); vim.cmd('cquit 1')
+end
 local function has(s, needle) return s ~= nil and s:find(needle, 1, true) ~= nil end
 
-local cmd = vim.split(os.getenv('PGLINT_LSP_CMD') or 'node bin/pglint.js lsp --stdio', ' ', { trimempty = true })
+local cmdline = os.getenv('PGLINT_LSP_CMD') or 'node bin/pglint.js lsp --stdio'
+-- through sh so the server's stderr lands in a file we can show when something fails
+local cmd = { 'sh', '-c', 'exec ' .. cmdline .. ' 2>>' .. vim.fn.shellescape(errfile) }
 local bufnr = vim.api.nvim_get_current_buf()
 local fname = vim.api.nvim_buf_get_name(bufnr)
 local root = vim.fn.fnamemodify(fname, ':p:h:h')
-out('nvim', vim.version().major .. '.' .. vim.version().minor .. '.' .. vim.version().patch, 'server:', table.concat(cmd, ' '))
+out('nvim', vim.version().major .. '.' .. vim.version().minor .. '.' .. vim.version().patch, 'server:', cmdline)
 
 local client_id = vim.lsp.start_client({ name = 'pglint', cmd = cmd, root_dir = root })
 if not client_id then return fail('start_client returned nil') end

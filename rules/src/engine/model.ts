@@ -106,7 +106,25 @@ export class FileModel {
     return this.valueOfBinding(b);
   }
 
+  private readonly bindingCache = new Map<ts.Node, Value | null>();
+
+  /** The value a declaration gives its name (cached per declaration and destructuring path). */
   valueOfBinding(b: Binding): Value | undefined {
+    const key = b.path.length ? b.name : b.decl;
+    const cached = this.bindingCache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    this.bindingCache.set(key, null); // cycle guard
+    let v: Value | undefined;
+    try {
+      v = this.computeBindingValue(b);
+    } catch {
+      v = undefined;
+    }
+    this.bindingCache.set(key, v ?? null);
+    return v;
+  }
+
+  private computeBindingValue(b: Binding): Value | undefined {
     switch (b.kind) {
       case 'import':
         return this.valueOfImport(b);

@@ -17,6 +17,7 @@ import { applySuppressions } from './suppress';
 import { RULES } from '../registry';
 import { initSqlParser } from './sqlparse';
 import { discoverMigrations, buildSchema, ensureParser, lintMigrationsSync, type MigrationSet, type Schema, type SchemaBuild } from '../migrations';
+import { prismaModelFindings, projectModelOptions, codeUsages } from '../migrations/project-hooks';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -47,6 +48,8 @@ export interface ProjectOptions {
 interface FileEntry {
   text: string;
   model?: FileModel;
+  /** Why the file is not analysed although it was read (see ParseResult.tooDeep). */
+  tooDeep?: string;
   imports?: string[];
   /** Resolved project-relative imports (absolute paths). */
   deps?: string[];
@@ -102,9 +105,10 @@ export class Project {
         return sev === 'off' || sev === undefined ? undefined : sev;
       };
       if (set.migrations.length) {
+        const usages = codeUsages(this, this.config.ignores);
         const all = lintMigrationsSync(set, build, {
           language: this.config.docs.language,
-          usages: (table, column) => this.usagesOf(table, column),
+          usages: (table, column) => [...this.usagesOf(table, column), ...usages(table, column)],
         });
         for (const f of all) {
           const sev = enabled(f.ruleId);
@@ -113,6 +117,17 @@ export class Project {
           const list = findings.get(f.file) ?? [];
           list.push(f);
           findings.set(f.file, list);
+        }
+      }
+      if (build && set.migrations.length) {
+        const sev = enabled('no-missing-migration');
+        set.modelOptions = projectModelOptions(this.root, this.config.ignores);
+        if (sev) {
+          for (const f of prismaModelFindings(set, build.schema, (p) => this.textOf(p), this.config.docs.language, sev)) {
+            const list = findings.get(f.file) ?? [];
+            list.push(f);
+            findings.set(f.file, list);
+          }
         }
       }
       this.migrations = { set, build, findings };
@@ -174,8 +189,10 @@ export class Project {
     const e = this.entry(p);
     if (!e) return undefined;
     if (!e.model) {
-      const { sourceFile, syntaxErrors } = parse(p, e.text);
-      e.model = new FileModel(p, e.text, sourceFile, this, syntaxErrors);
+      const { sourceFile, syntaxErrors, tooDeep } = parse(p, e.text);
+      e.tooDeep = tooDeep;
+      // A file too deep to analyse gets an empty model: importers see no exports instead of crashing on it.
+      e.model = new FileModel(p, tooDeep ? '' : e.text, sourceFile, this, syntaxErrors);
     }
     return e.model;
   }
@@ -356,6 +373,8 @@ export class Project {
       return { ...result, findings: [...suppressed.findings, ...suppressed.unused].sort((a, b) => a.start - b.start) };
     }
     const model = this.model(file)!;
+    const tooDeep = this.entry(file)?.tooDeep;
+    if (tooDeep) return { ...result, skipped: `not analysed: ${tooDeep}` };
     result.analysed = true;
     if (model.syntaxErrors.length) {
       const e = model.syntaxErrors[0]!;

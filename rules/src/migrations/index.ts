@@ -51,6 +51,17 @@
  *     dbmate timestamp, golang-migrate up/down pair, numbered SQL, Prisma folder, drizzle file + journal entry,
  *     node-pg-migrate / knex JS or TS file, TypeORM class). Throws a clear Error when there is no migrations folder.
  *
+ * Code side of no-missing-migration (missing.ts)
+ *   collectSqlSites(fileModel) -> SqlSite[] {sql, toFile(offset, isEnd?)}: static SQL of db calls, tagged templates
+ *   (interpolations -> $n), const variables, project wrappers; builderProblems(fileModel, schema) for knex/kysely;
+ *   codeProblems(fileModel, schema) -> Problem[] at file offsets; createMigrationFix(set, schema, items) -> Fix.
+ *   project-hooks.ts: prismaModelFindings / projectModelOptions / codeUsages, used by Project.prepare().
+ *
+ * Live database (live.ts, opt-in)
+ *   checkLiveDatabase(project, url, {timeoutMs?, files?, language?}) -> Promise<{findings, warnings}>
+ *     unapplied migrations (tool history tables), code SQL PREPAREd inside BEGIN READ ONLY ... ROLLBACK,
+ *     pool sizes vs max_connections - reserved. Never writes, never throws; redactUrl(url) hides the password.
+ *
  * Messages (en/fr) live in messages.ts and are shared with rules/src/rules/no-{unsafe,missing,invalid}-migration.ts.
  */
 export * from './types';
@@ -66,3 +77,7 @@ export { lintMigrations, lintMigrationsSync, problemMessage, UNSAFE_RULE_ID, INV
 export { planMigration, type MissingItem, type MigrationPlan, type PlanOptions, type PlannedFile } from './plan';
 export { UNSAFE_MESSAGES, INVALID_MESSAGES, MISSING_MESSAGES } from './messages';
 export { levenshtein, closest } from './util';
+export { collectSqlSites, sqlSiteOf, codeProblems, builderProblems, tempTablesOf, createMigrationFix, missingItemOf, modelMessage, type SqlSite } from './missing';
+export { prismaModelFindings, prismaSchemaFiles, projectModelOptions, codeUsages } from './project-hooks';
+export { checkLiveDatabase, redactUrl, poolSites, LIVE_RULE_ID, type LiveResult, type LiveOptions, type LiveProject } from './live';
+export { LIVE_MESSAGES } from './messages';

@@ -722,6 +722,17 @@ function isEmptyBody(fn: Fn | undefined): boolean {
 }
 
 export function readJsMigration(file: string, text: string, forced?: MigrationTool): JsMigrationInfo {
+  try {
+    return readJsMigrationUnguarded(file, text, forced);
+  } catch (err) {
+    // A file nested too deeply overflows the parser's or the builders' recursion: a note, never a crash.
+    if (!(err instanceof RangeError)) throw err;
+    const notes = [{ file, start: 0, end: 0, message: `cannot read this migration: nested too deeply (${err.message})` }];
+    return { tool: forced ?? detectJsTool(text), statements: [], hasDown: false, transactional: true, notes };
+  }
+}
+
+function readJsMigrationUnguarded(file: string, text: string, forced?: MigrationTool): JsMigrationInfo {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kindOf(file));
   const tool = forced ?? detectJsTool(text);
   const em = new Emitter(sf, file);

@@ -80,4 +80,40 @@ export const MISSING_MESSAGES = {
   },
 } satisfies Record<string, Localized>;
 
+/** Live database checks (opt-in). `{db}` is always a redacted URL. */
+export const LIVE_MESSAGES = {
+  notApplied: {
+    en: 'Migration "{name}" is in the folder but {tool} has not applied it to the database {db}: the code may expect what it creates.',
+    fr: 'La migration « {name} » est dans le dossier mais {tool} ne l’a pas appliquée à la base {db} : le code attend peut-être ce qu’elle crée.',
+  },
+  liveSchema: {
+    en: 'The live database {db} rejects this query: {message}.',
+    fr: 'La base {db} refuse cette requête : {message}.',
+  },
+  poolSize: {
+    en: 'The code opens {pools} pool(s) totalling {total} connections per process, but {db} accepts only {available} ({max} max_connections minus {reserved} reserved): requests will wait or fail. Lower the pool sizes (or put a pooler such as PgBouncer in front), and remember each running instance multiplies them.',
+    fr: 'Le code ouvre {pools} pool(s) totalisant {total} connexions par processus, mais {db} n’en accepte que {available} ({max} max_connections moins {reserved} réservées) : les requêtes attendront ou échoueront. Réduisez la taille des pools (ou placez un pooler comme PgBouncer devant), et n’oubliez pas que chaque instance les multiplie.',
+  },
+  noHistory: {
+    en: 'Live database {db}: no {table} table, so pglint cannot tell which {tool} migrations are applied.',
+    fr: 'Base {db} : pas de table {table}, pglint ne peut pas savoir quelles migrations {tool} sont appliquées.',
+  },
+  historyFailed: {
+    en: 'Could not read the {tool} migration history: {error}',
+    fr: 'Impossible de lire l’historique des migrations {tool} : {error}',
+  },
+  unreachable: {
+    en: 'Live database checks skipped: cannot connect to {db}: {error}',
+    fr: 'Vérifications sur la base réelle ignorées : connexion impossible à {db} : {error}',
+  },
+  failed: {
+    en: 'Live database checks stopped on {db}: {error}',
+    fr: 'Vérifications sur la base réelle interrompues sur {db} : {error}',
+  },
+  noDriver: {
+    en: 'Live database checks skipped: the pg driver is not available.',
+    fr: 'Vérifications sur la base réelle ignorées : le pilote pg est indisponible.',
+  },
+} satisfies Record<string, Localized>;
+
 export const SUGGESTION = { en: ' (did you mean "{s}"?)', fr: ' (vouliez-vous dire « {s} » ?)' } satisfies Localized;

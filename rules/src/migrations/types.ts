@@ -71,6 +71,8 @@ export interface MigrationSet {
   migrations: Migration[];
   /** Problems found while reading (unreadable files, bad journal...). */
   notes: MigrationNote[];
+  /** Project-wide model settings found by Project.prepare() (TypeORM SnakeNamingStrategy...). */
+  modelOptions?: { typeormNaming?: 'default' | 'snake' };
 }
 
 export interface SchemaColumn {

@@ -7,25 +7,50 @@ export function levenshtein(a: string, b: string): number {
   const n = b.length;
   if (!m) return n;
   if (!n) return m;
-  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => [i, ...new Array<number>(n).fill(0)]);
-  for (let j = 0; j <= n; j++) d[0]![j] = j;
-  for (let i = 1; i <= m; i++)
+  // Optimal string alignment distance with three rolling rows (no per-call matrix: this runs for every suggestion).
+  let prev2 = new Uint16Array(n + 1);
+  let prev = new Uint16Array(n + 1);
+  let cur = new Uint16Array(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= m; i++) {
+    cur[0] = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
+      const bj = b.charCodeAt(j - 1);
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
     }
-  return d[m]![n]!;
+    const t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[n]!;
 }
 
-/** Closest candidate within a distance that grows with the name's length (at most 3). */
+const closestMemo = new Map<string, string | undefined>();
+
+/** Closest candidate within a distance that grows with the name's length (at most 3). Memoised: the same names recur across files. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  const list = Array.isArray(candidates) ? (candidates as string[]) : [...candidates];
+  const key = `${name}\u0001${list.join('\u0002')}`;
+  if (closestMemo.has(key)) return closestMemo.get(key);
+  if (closestMemo.size > 20_000) closestMemo.clear();
+  const result = closestUncached(name, list);
+  closestMemo.set(key, result);
+  return result;
+}
+
+function closestUncached(name: string, candidates: readonly string[]): string | undefined {
   const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
+  const lower = name.toLowerCase();
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
-    const d = levenshtein(name.toLowerCase(), c.toLowerCase());
+    // The distance is at least the difference in length: skip what cannot be within the limit.
+    if (Math.abs(c.length - name.length) > limit) continue;
+    const d = levenshtein(lower, c.toLowerCase());
     if (d < bestD || (d === bestD && best !== undefined && c < best)) {
       best = c;
       bestD = d;

@@ -8,15 +8,19 @@
  * come from checkModels() and planMigration().
  */
 import { defineRule } from '../engine/rule';
-import type { Schema } from '../migrations/types';
-import { MISSING_MESSAGES } from '../migrations/messages';
-import { checkSqlAgainstSchema } from '../migrations/check-sql';
-import { literalSql } from '../migrations/code-sql';
+import type { MigrationSet, Schema } from '../migrations/types';
+import { MISSING_MESSAGES as BASE_MESSAGES, LIVE_MESSAGES } from '../migrations/messages';
+
+/** Static messages, plus the two the live database checks (checkLiveDatabase) report under this rule. */
+const MISSING_MESSAGES = { ...BASE_MESSAGES, notApplied: LIVE_MESSAGES.notApplied, liveSchema: LIVE_MESSAGES.liveSchema };
 import { problemMessage } from '../migrations/lint';
+import { checkModels, modelColumns } from '../migrations/models';
+import { codeProblems, createMigrationFix, missingItemOf, modelMessage, toolOfModelFile } from '../migrations/missing';
 
 /** What the engine's Project offers once the migrations are built (optional: without it the rule is silent). */
 export interface MigrationAwareProject {
   migrationSchema?: () => Schema | undefined;
+  migrationSet?: () => MigrationSet | undefined;
 }
 
 const BAD = [
@@ -71,17 +75,27 @@ export default defineRule<keyof typeof MISSING_MESSAGES>({
     },
   },
   check(ctx) {
-    const schema = (ctx.project as unknown as MigrationAwareProject).migrationSchema?.();
+    const project = ctx.project as unknown as MigrationAwareProject;
+    const schema = project.migrationSchema?.();
     if (!schema) return;
-    const sf = ctx.file.sourceFile;
-    for (const call of ctx.file.dbCalls()) {
-      if (!call.sqlArg) continue;
-      const lit = literalSql(call.sqlArg, sf);
-      if (!lit) continue;
-      for (const p of checkSqlAgainstSchema(lit.sql, schema)) {
-        const m = problemMessage(p, ctx.language);
-        const start = lit.toFile(p.start);
-        ctx.report({ start, end: Math.max(start, lit.toFile(p.end)), messageId: m.messageId as keyof typeof MISSING_MESSAGES, data: m.data });
+    const set = project.migrationSet?.();
+    type Id = keyof typeof MISSING_MESSAGES;
+    // SQL texts and builder chains.
+    for (const p of codeProblems(ctx.file, schema)) {
+      const m = problemMessage(p, ctx.language);
+      const item = missingItemOf(p);
+      const fix = item ? createMigrationFix(set, schema, [item], ctx.language) : undefined;
+      ctx.report({ start: p.start, end: Math.max(p.start, p.end), messageId: m.messageId as Id, data: m.data, ...(fix ? { fixes: [fix] } : {}) });
+    }
+    // Declared models (Drizzle pgTable, TypeORM @Entity) in this file; schema.prisma is checked by Project.prepare().
+    const text = ctx.file.text;
+    if (/\bpgTable\b|\bpgSchema\b|@Entity\b/.test(text)) {
+      const files = [{ file: ctx.file.path, text }];
+      for (const p of checkModels(files, schema, set?.modelOptions ?? {})) {
+        const m = modelMessage(p, ctx.language);
+        const tableColumns = p.missing.column ? undefined : { [p.missing.table]: modelColumns(files, p.missing.table, set?.modelOptions ?? {}) };
+        const fix = createMigrationFix(set, schema, [p.missing], ctx.language, { preferTool: toolOfModelFile(ctx.file.path, text), tableColumns });
+        ctx.report({ start: p.start, end: p.end, messageId: m.messageId as Id, data: m.data, ...(fix ? { fixes: [fix] } : {}) });
       }
     }
   },

@@ -192,10 +192,10 @@ export default defineRule<MessageId>({
     // Calls to project functions that run a query (same file or another).
     const visit = (n: ts.Node): void => {
       if (ts.isCallExpression(n) && !reported.has(n) && !file.dbCallAt(n)) {
-        const target = file.calledFunction(n);
-        if (target) {
-          const loop = enclosingLoop(n);
-          if (loop && !loop.sequentialReason && !runnerLoops.has(loop.loop)) {
+        const loop = enclosingLoop(n);
+        const target = loop && !loop.sequentialReason && !runnerLoops.has(loop.loop) ? file.calledFunction(n) : undefined;
+        if (target && loop) {
+          {
             const site = ctx.project.querySiteOf(target.node, target.file);
             const siteCall = site ? site.file.dbCallAt(site.node) : undefined;
             if (site && !(siteCall && isKnownNonBatchable(siteCall, site.file))) {

@@ -521,10 +521,14 @@ function collectNames(n: ts.BindingName, out: Set<string>): void {
   else for (const el of n.elements) if (!ts.isOmittedExpression(el)) collectNames(el.name, out);
 }
 
+/**
+ * Start of the line `off` is on when only blanks precede it there, else `off` itself (another statement shares
+ * the line). Any JS line terminator ends a line: \n, \r, U+2028, U+2029 (files with CR-only line ends exist).
+ */
 function lineStart(text: string, off: number): number {
   let i = off;
-  while (i > 0 && text[i - 1] !== '\n') i--;
-  return i;
+  while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
+  return i === 0 || /[\n\r\u2028\u2029]/.test(text[i - 1]!) ? i : off;
 }
 
 function indentOf(text: string, off: number): string {
