@@ -58,7 +58,7 @@ describe.skipIf(!bin)('live database (real PostgreSQL server)', () => {
     await c.connect();
     try {
       await new Promise((r) => setTimeout(r, 1200)); // let backends that ended flush their statistics
-      const rels = await c.query("SELECT string_agg(relname || ':' || relkind, ',' ORDER BY relname) AS s FROM pg_class WHERE relnamespace = 'public'::regnamespace");
+      const rels = await c.query("SELECT string_agg(relname || ':' || relkind::text, ',' ORDER BY relname) AS s FROM pg_class WHERE relnamespace = 'public'::regnamespace");
       const rows = await c.query("SELECT coalesce(string_agg(id || '/' || email, ',' ORDER BY id), '') AS s FROM users");
       const history = await c.query('SELECT count(*)::int AS n FROM flyway_schema_history');
       const w = await c.query("SELECT (tup_inserted + tup_updated + tup_deleted)::bigint AS n FROM pg_stat_database WHERE datname = 'pglint_app'");

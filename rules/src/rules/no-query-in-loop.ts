@@ -85,6 +85,8 @@ const HINTS: Record<LibId | 'default', Record<'read' | 'write', Record<Language,
   },
 };
 
+const TEST_FILE = /(\.(test|spec)\.[cm]?[jt]sx?$)|([\\/](__tests__|__mocks__|test|tests|spec|e2e)[\\/])/;
+
 function hint(lib: LibId, op: 'read' | 'write', language: Language): string {
   const h = HINTS[lib]?.[op]?.[language];
   return h || HINTS.default[op][language];
@@ -148,26 +150,28 @@ export default defineRule<MessageId>({
         fr: '`{call}` exécute une requête (via `{via}`) à chaque itération de cette boucle (requêtes N+1). {hint}',
       },
     },
-    defaultOptions: {},
+    defaultOptions: { checkTestFiles: false },
     docs: {
       en: {
         summary: 'Reports a database query executed once per element of a collection: inside a `for`/`while` loop body, or in a callback given to `map`, `forEach`, `reduce`…, directly or through a function (in this file or another) that runs a query.',
         why: 'Each query costs a round trip to the server and a turn on a connection. A page that lists 100 orders and loads each customer separately sends 101 queries where 1 or 2 would do; the time grows with the data, not with the work. Running them with `Promise.all` does not help: one PostgreSQL connection executes one query at a time, and a pool only spreads the load over more connections.',
         bad: BAD,
         good: GOOD,
-        fix: 'No automatic fix: batching changes the order and the duplicates of the results, so it is yours to write. Collect the keys first, run one query (`= ANY($1)`, a JOIN, `whereIn`, `include`…), then match the rows up with a `Map`. Loops that are sequential by design (a worker claiming one job per turn, a batch-draining `DELETE … LIMIT` loop, a migration runner, a bounded retry) are not reported.',
+        fix: 'No automatic fix: batching changes the order and the duplicates of the results, so it is yours to write. Collect the keys first, run one query (`= ANY($1)`, a JOIN, `whereIn`, `include`…), then match the rows up with a `Map`. Loops that are sequential by design (a worker claiming one job per turn, a batch-draining `DELETE … LIMIT` loop, a migration runner, a bounded retry) are not reported, nor are test files (`*.test.ts`, `__tests__/`…) unless the option `checkTestFiles` is `true`.',
       },
       fr: {
         summary: 'Signale une requête exécutée une fois par élément d’une collection : dans le corps d’une boucle `for`/`while`, ou dans un callback passé à `map`, `forEach`, `reduce`…, directement ou via une fonction (de ce fichier ou d’un autre) qui exécute une requête.',
         why: 'Chaque requête coûte un aller-retour vers le serveur et un passage sur une connexion. Une page qui liste 100 commandes et charge chaque client séparément envoie 101 requêtes là où 1 ou 2 suffisent ; le temps croît avec les données, pas avec le travail. Les lancer avec `Promise.all` n’aide pas : une connexion PostgreSQL exécute une requête à la fois, et un pool ne fait que répartir la charge sur plus de connexions.',
         bad: BAD,
         good: GOOD,
-        fix: 'Pas de correction automatique : regrouper change l’ordre et les doublons des résultats, c’est donc à vous de l’écrire. Rassemblez d’abord les clés, exécutez une seule requête (`= ANY($1)`, une jointure, `whereIn`, `include`…), puis associez les lignes avec une `Map`. Les boucles séquentielles par nature (un worker qui prend un job par tour, une boucle `DELETE … LIMIT` qui vide une table par lots, un exécuteur de migrations, une relance bornée) ne sont pas signalées.',
+        fix: 'Pas de correction automatique : regrouper change l’ordre et les doublons des résultats, c’est donc à vous de l’écrire. Rassemblez d’abord les clés, exécutez une seule requête (`= ANY($1)`, une jointure, `whereIn`, `include`…), puis associez les lignes avec une `Map`. Les boucles séquentielles par nature (un worker qui prend un job par tour, une boucle `DELETE … LIMIT` qui vide une table par lots, un exécuteur de migrations, une relance bornée) ne sont pas signalées, pas plus que les fichiers de test (`*.test.ts`, `__tests__/`…) sauf si l’option `checkTestFiles` vaut `true`.',
       },
     },
   },
   check(ctx) {
     const file = ctx.file;
+    // Test files build fixtures in loops on purpose; their speed is not the application's.
+    if (!ctx.options.checkTestFiles && TEST_FILE.test(file.path)) return;
     const sf = file.sourceFile;
     const reported = new Set<ts.Node>();
     // A loop that runs statements with no batched form (DDL, SET search_path, SQL read at run time) is a
