@@ -1,0 +1,171 @@
+/** Engine units: where values come from, what is a database call, loops, SQL text, control flow. */
+import * as path from 'node:path';
+import * as ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { projectOf, VIRTUAL_ROOT } from './helpers/lint';
+import { dbKind } from '../rules/src/engine/values';
+import { enclosingLoop } from '../rules/src/engine/loops';
+import { analyseSql, staticText } from '../rules/src/engine/sqltext';
+import { runBody } from '../rules/src/engine/flow';
+import { LineIndex } from '../rules/src/engine/text';
+import { scanImports } from '../rules/src/engine/project';
+
+function modelOf(files: Record<string, string>, file = 'a.ts') {
+  return projectOf(files).model(path.join(VIRTUAL_ROOT, file))!;
+}
+
+/** The db kind of the last expression statement of file a.ts. */
+function kindOfLast(code: string, others: Record<string, string> = {}): string | undefined {
+  const m = modelOf({ 'a.ts': code, ...others });
+  const last = m.sourceFile.statements[m.sourceFile.statements.length - 1]!;
+  if (!ts.isExpressionStatement(last)) throw new Error('last statement must be an expression');
+  return dbKind(m.valueOf(last.expression));
+}
+
+describe('value origins', () => {
+  it.each([
+    ["import { Pool } from 'pg'; const pool = new Pool(); pool;", 'pg.Pool'],
+    ["import * as pg from 'pg'; const pool = new pg.Pool(); pool;", 'pg.Pool'],
+    ["import pg from 'pg'; const pool = new pg.Pool(); pool;", 'pg.Pool'],
+    ["const { Pool } = require('pg'); const pool = new Pool(); pool;", 'pg.Pool'],
+    ["const pg = require('pg'); const client = new pg.Client(); client;", 'pg.Client'],
+    ["import type { PoolClient } from 'pg'; declare const c: PoolClient; c;", 'pg.PoolClient'],
+    ["import knex from 'knex'; const db = knex({}); db('users').where({ id: 1 });", 'knex.Builder'],
+    ["import { PrismaClient } from '@prisma/client'; const prisma = new PrismaClient(); prisma.user;", 'prisma.Delegate'],
+    ["import postgres from 'postgres'; const sql = postgres(); sql;", 'postgres.Sql'],
+    ["import { Kysely } from 'kysely'; const db = new Kysely<any>({} as any); db.selectFrom('t');", 'kysely.Builder'],
+  ])('%s', (code, kind) => {
+    expect(kindOfLast(code)).toBe(kind);
+  });
+
+  it('follows a value exported by another module, with .js import paths', () => {
+    const db = "import { Pool } from 'pg'; export const pool = new Pool();";
+    expect(kindOfLast("import { pool } from './db.js'; pool;", { 'db.ts': db })).toBe('pg.Pool');
+    expect(kindOfLast("import * as db from './db'; db.pool;", { 'db.ts': db })).toBe('pg.Pool');
+    expect(kindOfLast("const { pool } = require('./db'); pool;", { 'db.ts': db.replace('export const pool', 'const pool') + ' module.exports = { pool };' })).toBe('pg.Pool');
+  });
+
+  it('knows constructor-injected class properties', () => {
+    const code = "import { Pool } from 'pg'; class Repo { constructor(private readonly pool: Pool) {} get() { return this.pool; } } new Repo(null as any).get();";
+    const m = modelOf({ 'a.ts': code });
+    const cls = m.sourceFile.statements[1] as ts.ClassDeclaration;
+    const method = cls.members[1] as ts.MethodDeclaration;
+    const ret = (method.body!.statements[0] as ts.ReturnStatement).expression!;
+    expect(dbKind(m.valueOf(ret))).toBe('pg.Pool');
+  });
+
+  it('does not guess from names', () => {
+    expect(kindOfLast('declare const pool: any; pool;')).toBeUndefined();
+    expect(kindOfLast('function f(db) { return db; } f(1);')).toBeUndefined();
+    expect(modelOf({ 'a.ts': 'declare const db: any; async function f() { await db.query("SELECT 1"); }' }).dbCalls()).toEqual([]);
+  });
+});
+
+describe('database calls', () => {
+  it('classifies queries, acquisitions, releases and raw SQL', () => {
+    const code = [
+      "import { Pool } from 'pg';",
+      "import knex from 'knex';",
+      'const pool = new Pool();',
+      'const k = knex({});',
+      'async function f() {',
+      "  await pool.query('SELECT 1');",
+      '  const c = await pool.connect();',
+      '  c.release();',
+      "  await k('users').whereRaw('a = 1').first();",
+      '}',
+    ].join('\n');
+    const calls = modelOf({ 'a.ts': code }).dbCalls().map((c) => `${c.kind}.${c.method}:${c.role}${c.executes ? '!' : ''}`);
+    expect(calls).toEqual(['pg.Pool.query:query!', 'pg.Pool.connect:acquire', 'pg.PoolClient.release:release', 'knex.Builder.first:query!', 'knex.Builder.whereRaw:raw', 'knex.Knex.():builder']);
+  });
+});
+
+describe('loops', () => {
+  const loopOf = (body: string) => {
+    const m = modelOf({ 'a.ts': `declare function q(x?: unknown): Promise<void>; async function f(xs: number[], r: any) { ${body} }` });
+    let target: ts.Node | undefined;
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'q') target = n;
+      ts.forEachChild(n, visit);
+    };
+    visit(m.sourceFile);
+    const l = enclosingLoop(target!);
+    return l ? `${l.kind}${l.sequentialReason ? ` (${l.sequentialReason})` : ''}` : 'none';
+  };
+  it.each([
+    ['for (const x of xs) await q(x);', 'for-of'],
+    ['xs.forEach((x) => q(x));', 'callback'],
+    ['await Promise.all(xs.map((x) => q(x)));', 'callback'],
+    ["for (const s of ['A', 'B']) await q(s);", 'for-of (constant list)'],
+    ['while (r.running) await q();', 'while (sequential loop)'],
+    ['while (xs.length) await q(xs.shift());', 'while'],
+    ['for (let i = 0; i < 3; i++) await q();', 'for (bounded loop)'],
+    ['for (let i = 0; i < xs.length; i++) await q(xs[i]);', 'for'],
+    ['for (const x of await q()) r(x);', 'none'],
+    ['for (const x of xs) { const g = async () => q(x); r(g); }', 'none'],
+  ])('%s → %s', (body, expected) => {
+    expect(loopOf(body)).toBe(expected);
+  });
+});
+
+describe('SQL text', () => {
+  const sqlOf = (decls: string, expr: string) => {
+    const m = modelOf({ 'a.ts': `${decls}\nconst __sql = ${expr};` });
+    const st = m.sourceFile.statements[m.sourceFile.statements.length - 1] as ts.VariableStatement;
+    return { m, e: st.declarationList.declarations[0]!.initializer! };
+  };
+  it('flattens concatenation and marks unsafe values', () => {
+    const { m, e } = sqlOf('declare const name: string;', "'SELECT * FROM t WHERE a = ' + name + ' LIMIT ' + 10");
+    const b = analyseSql(e, m)!;
+    expect(b.concatenated).toBe(true);
+    expect(b.pieces.map((p) => (p.t === 'text' ? p.value : p.safe ? '<safe>' : '<unsafe>'))).toEqual(['SELECT * FROM t WHERE a = ', '<unsafe>', ' LIMIT 10']);
+  });
+  it.each([
+    ["const T = 'users';", '`SELECT * FROM ${T}`'],
+    ["const COLS: Record<string, string> = { a: 'a', b: 'b' }; declare const k: string;", '`ORDER BY ${COLS[k]}`'],
+    ["const OK = ['a', 'b']; declare const c: string;", "`ORDER BY ${OK.includes(c) ? c : 'a'}`"],
+    ['declare const n: string;', '`LIMIT ${Number(n)}`'],
+    ['declare const ids: number[];', "`IN (${ids.map((_, i) => '$' + (i + 1)).join(',')})`"],
+  ])('%s %s is safe', (decls, expr) => {
+    const { m, e } = sqlOf(decls, expr);
+    expect(analyseSql(e, m)!.pieces.every((p) => p.t === 'text' || p.safe)).toBe(true);
+  });
+  it('reads constant text through variables', () => {
+    const { m, e } = sqlOf("const BASE = 'SELECT 1';", 'BASE');
+    expect(staticText(e, m)).toBe('SELECT 1');
+  });
+});
+
+describe('control flow', () => {
+  const exits = (body: string) => {
+    const m = modelOf({ 'a.ts': `async function f(c: any, cond: boolean) { ${body} }` });
+    const fn = m.sourceFile.statements[0] as ts.FunctionDeclaration;
+    const releases = (n: ts.Node): boolean => /\.release\(\)/.test(n.getText(m.sourceFile)) && !ts.isBlock(n) && !ts.isTryStatement(n) && !ts.isIfStatement(n);
+    return runBody(fn.body!, { effect: (n, s) => (s === 1 && releases(n) ? 2 : s) }, 1)
+      .map((o) => `${o.kind}:${o.state}`).sort();
+  };
+  it('try/finally releases on every path', () => {
+    expect(exits("try { await c.query('x'); if (cond) return; } finally { c.release(); }")).toEqual(['normal:2', 'return:2', 'throw:2']);
+  });
+  it('an await before the release leaks on the error path', () => {
+    expect(exits("await c.query('x'); c.release();")).toEqual(['normal:2', 'throw:1']);
+  });
+  it('an early return leaks', () => {
+    expect(exits("if (cond) return; c.release();")).toEqual(['normal:2', 'return:1']);
+  });
+  it('catch that rethrows after releasing', () => {
+    expect(exits("try { await c.query('x'); } catch (e) { c.release(); throw e; } c.release();")).toEqual(['normal:2', 'throw:2']);
+  });
+});
+
+describe('text and imports', () => {
+  it('maps offsets to lines with CRLF and CR', () => {
+    const li = new LineIndex('a\r\nbc\rd\ne');
+    expect(li.position(3)).toEqual({ line: 1, character: 0 });
+    expect(li.position(6)).toEqual({ line: 2, character: 0 });
+    expect(li.offset(3, 0)).toBe(8);
+  });
+  it('scans import specifiers without parsing', () => {
+    expect(scanImports("import a from 'pg';\nconst b = require(\"./db\");\nexport * from './x';\nconst c = await import('knex');").sort()).toEqual(['./db', './x', 'knex', 'pg']);
+  });
+});
