@@ -1,5 +1,6 @@
 /** Entry point of the `pglint` command (bundled to dist/cli.js, started by bin/pglint.js). */
 import { run } from './run';
+import { startServer } from '../server/server';
 
 // `pglint | head`: a closed pipe ends the run quietly instead of crashing on EPIPE.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -7,6 +8,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-void run(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr }).then((code) => {
-  process.exitCode = code;
-});
+if (process.argv[2] === 'lsp') {
+  // `pglint lsp --stdio`: the same language server the VS Code extension runs, for any editor.
+  startServer();
+} else {
+  void run(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr }).then((code) => {
+    process.exitCode = code;
+  });
+}
