@@ -3,18 +3,24 @@
  * No analysis happens here: every finding comes from `Project.lintFile` (rules/src/engine/project.ts).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { closest, ConfigError, findProjectRoot, loadConfig, mergeCliRuleOverrides, type KnownRule } from '../rules/src/config';
 import type { ResolvedConfig } from '../rules/src/config-types';
 import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../rules/src/engine/baseline';
 import { discoverFiles } from '../rules/src/engine/discover';
-import { initSqlParser, Project, RULES, type Finding, type Rule } from '../rules/src';
+import { isSourceFile } from '../rules/src/engine/parse';
+import type { Finding } from '../rules/src/engine/types';
+import type { Rule } from '../rules/src/engine/rule';
 import { version as packageVersion } from '../package.json';
 import { HELP, parseCliArgs, UsageError, type CliOptions } from './args';
 import { explainRule } from './explain';
 import { applyFixesOnce } from './fix';
 import { format } from './formatters';
 import { countSeverities, type FileReport, type LintReport } from './report';
+import { CACHE_FORMAT, contentHash, defaultCacheDir, fileKeys, globalKey, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
+import { loadEngine, loadRules, type Engine } from './engine-loader';
+import { partition, WorkerPool, workerFile, type WorkerFileResult } from './worker';
 
 export const VERSION: string = packageVersion;
 const MAX_FIX_PASSES = 10;
@@ -26,7 +32,7 @@ export interface CliIo {
   stderr: { write(s: string): unknown };
 }
 
-export function knownRules(rules: Record<string, Rule> = RULES): KnownRule[] {
+export function knownRules(rules: Record<string, Rule>): KnownRule[] {
   return Object.values(rules).map((r) => ({ id: r.meta.id, defaultSeverity: r.meta.defaultSeverity, defaultOptions: r.meta.defaultOptions }));
 }
 
@@ -60,7 +66,9 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const rulesMeta = knownRules();
+  // Rule metadata without the engine (dist/rules-meta.json): a warm run never loads TypeScript.
+  const { rules: RULES, buildId } = await loadRules();
+  const rulesMeta = knownRules(RULES);
   const absPaths = options.paths.map((p) => path.resolve(io.cwd, p));
   const explicitConfig = options.config !== undefined ? path.resolve(io.cwd, options.config) : undefined;
   const loaded = loadConfig(configStart(io.cwd, absPaths), explicitConfig, rulesMeta);
@@ -85,33 +93,14 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
   const discovered = discoverFiles(root, absPaths, config.ignores, io.cwd);
   for (const w of discovered.warnings) io.stderr.write(`pglint: warning: ${w}\n`);
 
-  // Lint (and fix). The SQL parser (WASM) loads once, before the first file.
-  await initSqlParser();
-  const project = new Project({ root, config });
-  // Builds the schema the migrations produce (cached by their content) for the migration rules.
-  await project.prepare({ cacheDir: options.cache ? options.cacheLocation : false });
-  const migrationError = project.migrationError();
-  if (migrationError) io.stderr.write(`pglint: warning: migrations could not be analysed: ${migrationError}\n`);
-  const lintAll = async (): Promise<{ reports: FileReport[]; crashed: number }> => {
-    const reports: FileReport[] = [];
-    let crashed = 0;
-    for (const file of discovered.files) {
-      try {
-        const result = await project.lintFile(file, { reportUnusedDisables: options.reportUnusedDisable });
-        for (const message of result.errors ?? []) {
-          io.stderr.write(`pglint: warning: ${io.env.PGLINT_DEBUG === '1' ? message : message.split('\n')[0]}\n`);
-        }
-        if (result.skipped && result.findings.length === 0) continue;
-        reports.push({ file, text: project.textOf(file) ?? readTextOrEmpty(file), findings: result.findings });
-      } catch (error) {
-        crashed++;
-        const e = error as Error;
-        io.stderr.write(`pglint: internal error while linting ${file}: ${e?.message ?? String(error)}\n`);
-        if (io.env.PGLINT_DEBUG === '1' && e?.stack) io.stderr.write(`${e.stack}\n`);
-      }
-    }
-    return { reports, crashed };
-  };
+  // Lint (and fix): cached results first; the engine only for the files that miss.
+  const linter = new Linter({
+    root, config, io, buildId,
+    ruleIds: Object.keys(RULES),
+    reportUnusedDisables: options.reportUnusedDisable,
+    cacheDir: options.cache ? (options.cacheLocation !== undefined ? path.resolve(io.cwd, options.cacheLocation) : defaultCacheDir(root)) : undefined,
+  });
+  const lintAll = (): Promise<{ reports: FileReport[]; crashed: number }> => linter.lintAll(discovered.files);
   let { reports, crashed } = await lintAll();
   if (options.fix) {
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
@@ -122,10 +111,11 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
         (file) => texts.get(file) ?? readTextOrEmpty(file),
       );
       if (written.length === 0) break;
-      for (const file of written) project.invalidate(file);
+      linter.invalidate(written);
       ({ reports, crashed } = await lintAll());
     }
   }
+  linter.dispose();
 
   // Baselines.
   if (options.writeBaseline !== undefined) {
@@ -209,5 +199,296 @@ function readTextOrEmpty(file: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch {
     return '';
+  }
+}
+
+// ── the lint loop: result cache, engine on demand, worker threads ───────────────────────────────
+
+type EngineProject = InstanceType<Engine['Project']>;
+
+/** Below this many files to analyse, threads cost more than they save (engine load per worker). */
+const WORKER_THRESHOLD = 200;
+
+interface LinterSettings {
+  root: string;
+  config: ResolvedConfig;
+  io: CliIo;
+  buildId: string;
+  ruleIds: string[];
+  reportUnusedDisables: boolean;
+  /** Undefined with --no-cache. */
+  cacheDir?: string;
+}
+
+class Linter {
+  private engine?: Engine;
+  private project?: EngineProject;
+  private prepared = false;
+  private tmpSchemaDir?: string;
+  private texts = new Map<string, string | undefined>();
+  private readonly cache?: ResultCache;
+  private warnedMigrations = false;
+
+  constructor(private readonly s: LinterSettings) {
+    if (s.cacheDir) this.cache = new ResultCache(s.cacheDir, s.root);
+  }
+
+  private rel(abs: string): string {
+    return path.relative(this.s.root, abs).split(path.sep).join('/');
+  }
+
+  private abs(rel: string): string {
+    return path.resolve(this.s.root, rel);
+  }
+
+  private text(abs: string): string | undefined {
+    if (this.texts.has(abs)) return this.texts.get(abs);
+    let t: string | undefined;
+    try {
+      t = fs.readFileSync(abs, 'utf8');
+    } catch {
+      t = undefined;
+    }
+    this.texts.set(abs, t);
+    return t;
+  }
+
+  private async ensureProject(): Promise<EngineProject> {
+    if (!this.project) {
+      this.engine = await loadEngine();
+      await this.engine.initSqlParser();
+      // The project reads the texts this run already read (and hashed); other files from the disk.
+      this.project = new this.engine.Project({
+        root: this.s.root,
+        config: this.s.config,
+        readFile: (p) => (this.texts.has(p) && this.texts.get(p) !== undefined ? this.texts.get(p) : readFromDisk(p)),
+      });
+    }
+    return this.project;
+  }
+
+  /** Where the migrations' schema is cached: the result cache folder, or (--no-cache) a folder of this run for the workers. */
+  private schemaDir(forWorkers: boolean): string | false {
+    if (this.s.cacheDir) return this.s.cacheDir;
+    if (!forWorkers) return false;
+    this.tmpSchemaDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'pglint-schema-'));
+    return this.tmpSchemaDir;
+  }
+
+  private async prepare(project: EngineProject, forWorkers: boolean): Promise<void> {
+    if (this.prepared) return;
+    this.prepared = true;
+    await project.prepare({ cacheDir: this.schemaDir(forWorkers) });
+  }
+
+  invalidate(files: readonly string[]): void {
+    for (const f of files) {
+      this.texts.delete(f);
+      this.project?.invalidate(f);
+    }
+  }
+
+  dispose(): void {
+    if (this.tmpSchemaDir) fs.rmSync(this.tmpSchemaDir, { recursive: true, force: true });
+    this.tmpSchemaDir = undefined;
+  }
+
+  private warnMigrations(message: string | undefined): void {
+    if (!message || this.warnedMigrations) return;
+    this.warnedMigrations = true;
+    this.s.io.stderr.write(`pglint: warning: migrations could not be analysed: ${message}\n`);
+  }
+
+  async lintAll(files: readonly string[]): Promise<{ reports: FileReport[]; crashed: number }> {
+    const { io, root } = this.s;
+    const debug = io.env.PGLINT_DEBUG === '1';
+    for (const f of files) this.text(f);
+    const hashes = new Map<string, string | undefined>();
+    const hashOf = (rel: string): string | undefined => {
+      if (hashes.has(rel)) return hashes.get(rel);
+      const t = this.text(this.abs(rel));
+      const h = t === undefined ? undefined : contentHash(t);
+      hashes.set(rel, h);
+      return h;
+    };
+    const rels = files.map((f) => this.rel(f));
+
+    // 1. Keys: content hashes, the import graph (cached with the hashes), the migrations.
+    let data: CacheData | undefined;
+    let keys: Map<string, string> | undefined;
+    let graph: Map<string, string[]> | undefined;
+    let migrationFiles: string[] = [];
+    const G = globalKey({
+      version: VERSION,
+      buildId: this.s.buildId,
+      config: this.s.config,
+      ruleIds: this.s.ruleIds,
+      options: { reportUnusedDisables: this.s.reportUnusedDisables },
+      projectFiles: [this.text(path.join(root, 'tsconfig.json')), this.text(path.join(root, 'package.json'))],
+    });
+    const fileSetKey = sha([...rels].sort());
+    if (this.cache) {
+      data = this.cache.load();
+      if (data && data.globalKey !== G) data = undefined;
+      // The cached graph holds when the file list is the same and no file of the closure changed.
+      if (data && data.fileSetKey === fileSetKey) {
+        const cachedGraph = new Map<string, string[]>();
+        const stack = [...rels];
+        let ok = true;
+        while (stack.length && ok) {
+          const r = stack.pop()!;
+          if (cachedGraph.has(r)) continue;
+          const entry = data.files[r];
+          if (!entry || !Array.isArray(entry.deps) || entry.h !== hashOf(r)) ok = false;
+          else {
+            cachedGraph.set(r, entry.deps);
+            stack.push(...entry.deps);
+          }
+        }
+        if (ok) {
+          graph = cachedGraph;
+          migrationFiles = data.migrationFiles;
+        }
+      }
+      if (!graph) {
+        const project = await this.ensureProject();
+        graph = new Map();
+        const stack = [...rels];
+        while (stack.length) {
+          const r = stack.pop()!;
+          if (graph.has(r)) continue;
+          const deps = hashOf(r) === undefined ? [] : project.depsOf(this.abs(r)).map((d) => this.rel(d));
+          graph.set(r, deps);
+          stack.push(...deps);
+        }
+        migrationFiles = this.engine!.migrationFilesOf(root, this.s.config.migrations.paths).map((f) => this.rel(f));
+      }
+      const g = graph;
+      keys = fileKeys({
+        files: rels,
+        globalKey: G,
+        deps: (r) => g.get(r) ?? [],
+        hash: hashOf,
+        isSource: (r) => isSourceFile(r),
+        migrationFiles,
+        fileSetContentKey: sha(rels.map((r) => `${r}\u0000${hashOf(r) ?? ''}`).sort()),
+      });
+    }
+
+    // 2. Hits and misses.
+    const results = new Map<string, CachedResult & { crash?: string }>();
+    const misses: string[] = [];
+    for (let i = 0; i < files.length; i++) {
+      const key = keys?.get(rels[i]!);
+      const entry = key !== undefined ? data?.files[rels[i]!] : undefined;
+      if (key !== undefined && entry?.key === key && entry.result && Array.isArray(entry.result.findings)) results.set(files[i]!, entry.result);
+      else misses.push(files[i]!);
+    }
+    if (io.env.PGLINT_DEBUG_CACHE === '1') io.stderr.write(`cache: ${files.length - misses.length} hits, ${misses.length} misses\n`);
+    if (data && misses.length === 0) this.warnMigrations(data.migrationError);
+
+    // 3. The engine for the misses: in this thread, or in workers when there are many.
+    if (misses.length) {
+      const project = await this.ensureProject();
+      const forced = io.env.PGLINT_WORKERS !== undefined && io.env.PGLINT_WORKERS !== '' ? Number(io.env.PGLINT_WORKERS) : undefined;
+      const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+      const count = forced !== undefined && Number.isFinite(forced) ? Math.floor(forced) : misses.length > WORKER_THRESHOLD ? Math.min(cores, 4) : 1;
+      const wfile = count >= 2 ? workerFile() : undefined;
+      let rest = misses;
+      if (wfile && !this.prepared) {
+        const weight = (f: string): number => {
+          const len = this.text(f)?.length ?? 0;
+          return isSourceFile(f) && project.reachesDatabase(f) ? 1_000 + len : 100;
+        };
+        const slices = partition(misses, count, weight);
+        const pool = new WorkerPool(wfile, slices.map((slice) => ({
+          root, config: this.s.config, reportUnusedDisables: this.s.reportUnusedDisables,
+          files: slice,
+          preparse: slice.filter((f) => isSourceFile(f) && project.reachesDatabase(f)),
+        })));
+        try {
+          // The schema (PGlite) is built here once; the workers read it from the cache folder.
+          await this.prepare(project, true);
+        } catch (error) {
+          await pool.terminate();
+          throw error;
+        }
+        rest = [];
+        for (const { job, results: rs } of await pool.run(this.schemaDir(true))) {
+          if (!rs) {
+            if (debug) io.stderr.write(`pglint: a worker failed; linting its ${job.files.length} files in the main thread\n`);
+            rest.push(...job.files);
+            continue;
+          }
+          for (const r of rs) results.set(r.file, r);
+        }
+        if (debug) io.stderr.write(`pglint: ${slices.length} workers\n`);
+      } else {
+        await this.prepare(project, false);
+      }
+      for (const file of rest) {
+        try {
+          const r = project.lintFile(file, { reportUnusedDisables: this.s.reportUnusedDisables });
+          results.set(file, { findings: r.findings, skipped: r.skipped, errors: r.errors });
+        } catch (error) {
+          results.set(file, { findings: [], crash: (error as Error)?.message ?? String(error) } satisfies Omit<WorkerFileResult, 'file'>);
+          if (debug && (error as Error)?.stack) io.stderr.write(`${(error as Error).stack}\n`);
+        }
+      }
+      this.warnMigrations(project.migrationError());
+    }
+
+    // 4. Store (only clean results: a crash is retried next time).
+    if (this.cache && keys && graph && misses.length) {
+      const entries: Record<string, CachedFile> = { ...(data?.files ?? {}) };
+      for (const [r, deps] of graph) {
+        const h = hashOf(r);
+        if (h === undefined) continue;
+        const old = entries[r];
+        entries[r] = { h, deps, ...(old && old.h === h && old.key !== undefined && !keys.has(r) ? { key: old.key, result: old.result } : {}) };
+      }
+      for (let i = 0; i < rels.length; i++) {
+        const r = rels[i]!;
+        const key = keys.get(r);
+        const result = results.get(files[i]!);
+        if (key === undefined || !result || result.crash !== undefined || !entries[r]) continue;
+        entries[r] = { ...entries[r]!, key, result: { findings: result.findings, skipped: result.skipped, errors: result.errors } };
+      }
+      this.cache.save({
+        format: CACHE_FORMAT,
+        globalKey: G,
+        fileSetKey,
+        migrationFiles,
+        migrationError: this.project?.migrationError() ?? data?.migrationError,
+        files: entries,
+      });
+    }
+
+    // 5. Reports, in the discovery order.
+    const reports: FileReport[] = [];
+    let crashed = 0;
+    for (const file of files) {
+      const r = results.get(file);
+      if (!r) continue;
+      if (r.crash !== undefined) {
+        crashed++;
+        io.stderr.write(`pglint: internal error while linting ${file}: ${r.crash}\n`);
+        continue;
+      }
+      for (const message of r.errors ?? []) io.stderr.write(`pglint: warning: ${debug ? message : message.split('\n')[0]}\n`);
+      if (r.skipped && r.findings.length === 0) continue;
+      reports.push({ file, text: this.text(file) ?? '', findings: r.findings });
+    }
+    return { reports, crashed };
+  }
+}
+
+function readFromDisk(p: string): string | undefined {
+  try {
+    return fs.readFileSync(p, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+    throw err;
   }
 }

@@ -2,6 +2,9 @@
 // The engine (rules/) is bundled into the CLI and the server; the client bundle only starts the server.
 import { build } from 'esbuild';
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -40,8 +43,40 @@ const common = {
   external: ['libpg-query', '@electric-sql/pglite', 'pg', 'pg-native', 'vscode'],
 };
 
-await Promise.all([
-  build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js' }),
+/**
+ * The CLI is split so a warm run (every file in the result cache) never loads TypeScript: dist/cli.js holds the
+ * command, the cache and the formatters; cli/engine-loader.ts reaches the engine with `import('./engine')`,
+ * which stays a runtime require of dist/engine.js (the engine bundle). dist/worker.js is the worker thread entry.
+ */
+const engineExternal = {
+  name: 'engine-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/engine$/ }, (args) =>
+      /[\\/]cli[\\/]engine-loader\.ts$/.test(args.importer) ? { path: './engine.js', external: true } : undefined);
+  },
+};
+const light = { ...common, plugins: [engineExternal, typescriptAsEsm], metafile: true };
+
+const [cliBuild, workerBuild] = await Promise.all([
+  build({ ...light, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js' }),
+  build({ ...light, entryPoints: ['cli/worker.ts'], outfile: 'dist/worker.js' }),
+  build({ ...common, entryPoints: ['cli/engine.ts'], outfile: 'dist/engine.js' }),
   build({ ...common, entryPoints: ['server/main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/client.js' }),
 ]);
+
+// The light bundles must not contain TypeScript (it would load on every run).
+for (const [name, result] of [['dist/cli.js', cliBuild], ['dist/worker.js', workerBuild]]) {
+  const heavy = Object.keys(result.metafile.inputs).filter((f) => /node_modules[\\/]typescript[\\/]|^ts-esm:/.test(f));
+  if (heavy.length) throw new Error(`${name} bundles TypeScript (${heavy.join(', ')}): reach the engine through cli/engine-loader.ts`);
+}
+
+// Rule metadata for the light CLI (config, --explain, formatters) and the engine build id (part of cache keys).
+{
+  const enginePath = resolvePath('dist/engine.js');
+  const engineText = readFileSync(enginePath);
+  const { RULES } = require(enginePath);
+  const rules = Object.fromEntries(Object.entries(RULES).map(([id, rule]) => [id, rule.meta]));
+  const buildId = createHash('sha256').update(engineText).digest('hex').slice(0, 32);
+  writeFileSync('dist/rules-meta.json', `${JSON.stringify({ buildId, rules })}\n`);
+}

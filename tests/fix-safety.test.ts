@@ -75,6 +75,9 @@ function load<T>(source: string): { mod: T; pool: () => pg.Pool } {
   class TestPool extends pg.Pool {
     constructor(config?: pg.PoolConfig) {
       super({ ...config, connectionString: appUrl, max: 4 });
+      // Clients leaked on purpose are cut in afterAll: their errors must not crash the test process.
+      this.on('error', () => undefined);
+      this.on('connect', (client) => client.on('error', () => undefined));
       created.push(this);
       pools.push(this);
     }
@@ -147,7 +150,9 @@ describe.skipIf(!PG_BIN && !IN_CI)('safe fixes on a real PostgreSQL', () => {
   }, 180_000);
 
   afterAll(async () => {
-    for (const p of pools) await p.end().catch(() => undefined);
+    // pool.end() waits for checked-out clients, and the originals leak one on purpose: cut those first.
+    await admin?.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [ROLE]).catch(() => undefined);
+    await Promise.race([Promise.all(pools.map((p) => p.end().catch(() => undefined))), new Promise((r) => setTimeout(r, 5000))]);
     await admin?.end().catch(() => undefined);
     server?.stop();
   });
@@ -239,13 +244,12 @@ describe.skipIf(!PG_BIN && !IN_CI)('safe fixes on a real PostgreSQL', () => {
     "import { Pool } from 'pg';",
     'const pool = new Pool();',
     '',
-    'export async function loadUser(id: number) {',
+    'export async function shoutName(id: number) {',
     '  const client = await pool.connect();',
     "  const { rows } = await client.query('SELECT id, email FROM users WHERE id = $1', [id]);",
     "  if (!rows.length) throw new Error('no user ' + id);",
-    "  const extra = await client.query('SELECT 100 / $1::int AS q', [id]);",
+    "  await client.query('UPDATE users SET name = upper(name) WHERE id = $1', [id]);",
     '  client.release();',
-    '  return { ...rows[0], q: extra.rows[0].q };',
     '}',
   ].join('\n');
   const STATEMENTS_BEFORE_TRY = [
@@ -265,18 +269,24 @@ describe.skipIf(!PG_BIN && !IN_CI)('safe fixes on a real PostgreSQL', () => {
   ].join('\n');
 
   it('moveToFinally on a throwing body: the original leaks one client, the fix leaks none; same results otherwise', async () => {
-    type Mod = { loadUser(id: number): Promise<unknown> };
-    await resetTables();
+    type Mod = { shoutName(id: number): Promise<void> };
     const { fixed } = applySafeFix(LOAD_USER, 'no-unreleased-client', 'moveToFinally');
     const before = load<Mod>(LOAD_USER);
     const after = load<Mod>(fixed);
-    expect(await after.mod.loadUser(1)).toEqual(await before.mod.loadUser(1));
+    const names = async () => (await admin.query('SELECT id, name FROM users ORDER BY id')).rows;
+    await resetTables();
+    await before.mod.shoutName(1);
+    const byOriginal = await names();
+    await resetTables();
+    await after.mod.shoutName(1);
+    expect(await names()).toEqual(byOriginal);
+    expect(byOriginal[0]).toEqual({ id: 1, name: 'ALICE' });
     expect(checkedOut(before.pool())).toBe(0);
     expect(checkedOut(after.pool())).toBe(0);
-    // Thrown by the code (no such user) and by the server (division by zero would need id 0: no user 0 either).
-    await expect(before.mod.loadUser(42)).rejects.toThrow(/no user 42/);
+    // The body throws (no such user).
+    await expect(before.mod.shoutName(42)).rejects.toThrow(/no user 42/);
     expect(checkedOut(before.pool()), 'the original leaks the client').toBe(1);
-    await expect(after.mod.loadUser(42)).rejects.toThrow(/no user 42/);
+    await expect(after.mod.shoutName(42)).rejects.toThrow(/no user 42/);
     expect(checkedOut(after.pool()), 'the fix releases it').toBe(0);
     // And the pool still serves queries.
     expect((await after.pool().query('SELECT 1 AS one')).rows[0].one).toBe(1);
@@ -310,6 +320,24 @@ describe.skipIf(!PG_BIN && !IN_CI)('safe fixes on a real PostgreSQL', () => {
     await expect(after.mod.transfer(1, 2, 500)).rejects.toThrow(/check constraint/);
     expect(checkedOut(after.pool()), 'the fix releases it').toBe(0);
     expect(await balances()).toEqual([{ id: 1, balance: 90 }, { id: 2, balance: 60 }]);
+  });
+
+  // KNOWN BUG (reported to the lead, issue 6): on a body that opens a transaction, the "safe" moveToFinally
+  // releases the client while its transaction is aborted; pg's pool hands that same connection to the next
+  // caller, whose queries then fail with "current transaction is aborted". The original leaked the client
+  // instead. The fix needs a ROLLBACK in a catch (the docs' good form), `client.release(err)`, or to be
+  // downgraded to unsafe when the body starts a transaction. `it.fails` keeps this reproducer running: it
+  // turns red when the rule is fixed — then change it to `it`.
+  it.fails('KNOWN BUG: after the fixed transfer throws, the next query on the pool succeeds (client not left in the aborted transaction)', async () => {
+    type Mod = { transfer(from: number, to: number, amount: number): Promise<void> };
+    await resetTables();
+    const { fixed } = applySafeFix(TRANSFER, 'no-unreleased-client', 'moveToFinally');
+    const after = load<Mod>(fixed);
+    await after.pool().query('SELECT 1'); // one connection, so the next query gets the released one
+    await expect(after.mod.transfer(1, 2, 500)).rejects.toThrow(/check constraint/);
+    expect(checkedOut(after.pool())).toBe(0);
+    const next = await after.pool().query('SELECT 1 AS one').then((r) => r.rows[0].one as number, (e: Error) => e.message);
+    expect(next, 'the next query on the pool after the fixed transfer failed').toBe(1);
   });
 
   // ── no-query-in-loop: the batched form from the rule's docs ─────────────────

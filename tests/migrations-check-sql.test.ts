@@ -28,6 +28,11 @@ const cases: [string, string[]][] = [
   ['SELECT id, email FROM users WHERE id = $1', []],
   ['SELECT id, emial FROM users WHERE id = $1', ['emial missing-column ->email']],
   ['SELECT * FROM userz', ['userz missing-relation ->users']],
+  // Subqueries in FROM (plain, LATERAL, in UPDATE ... FROM) expose their output columns.
+  ['SELECT r.n, r.user_id FROM (SELECT user_id, count(*) AS n FROM orders GROUP BY 1) r', []],
+  ['SELECT o.id FROM users u CROSS JOIN LATERAL (SELECT * FROM orders WHERE user_id = u.id LIMIT 1) o', []],
+  ['UPDATE users u SET email = r.n::text FROM (SELECT user_id, count(*) AS n FROM orders GROUP BY 1) r WHERE r.user_id = u.id', []],
+  ['SELECT r.nope FROM (SELECT user_id FROM orders) r', ['nope missing-column']],
   ['SELECT u.name FROM users u', ['name missing-column']], // renamed to full_name by V10
   ['SELECT u.full_name, o.total FROM users u JOIN orders o ON o.user_id = u.id WHERE o.status = $1', []],
   ['SELECT x.email FROM users u', ['x missing-from-entry ->u']],

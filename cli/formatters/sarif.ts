@@ -9,6 +9,7 @@ import { lineHash } from '../../rules/src/engine/baseline';
 import type { Rule } from '../../rules/src/engine/rule';
 import { PSEUDO_RULES } from '../pseudo-rules';
 import { sortFindings, TextCache, type LintReport } from '../report';
+import { ruleMarkdown } from '../../rules/src/docs';
 
 const INFORMATION_URI = 'https://github.com/NDXDeveloper/formation-postgresql-18';
 
@@ -49,23 +50,7 @@ function ruleDescriptor(rule: Rule, report: LintReport): SarifRule {
     fullDescription: { text: docs.summary },
     help: {
       text: [docs.summary, '', docs.why, '', docs.fix, '', ...chapters].join('\n'),
-      markdown: [
-        docs.summary,
-        '',
-        docs.why,
-        '',
-        '```ts',
-        docs.bad.trimEnd(),
-        '```',
-        '',
-        '```ts',
-        docs.good.trimEnd(),
-        '```',
-        '',
-        docs.fix,
-        '',
-        ...chapterLinks,
-      ].join('\n'),
+      markdown: ruleMarkdown(rule, report.language, report.docsBaseUrl),
     },
     ...(meta.chapters.length ? { helpUri: chapterUrl(meta.chapters[0]!, report.docsBaseUrl) } : {}),
     defaultConfiguration: { level: meta.defaultSeverity === 'error' ? 'error' : 'warning' },

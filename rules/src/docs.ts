@@ -21,7 +21,8 @@ export function chapterLink(id: ChapterId, baseUrl: string): string {
 }
 
 function fence(code: string): string {
-  return '```ts\n' + code.replace(/\s+$/, '') + '\n```';
+  const lang = /^\s*(--|CREATE|ALTER|DROP|INSERT|UPDATE|SELECT)\b/i.test(code) ? 'sql' : 'ts';
+  return '```' + lang + '\n' + code.replace(/\s+$/, '') + '\n```';
 }
 
 /** Full documentation of a rule in one language, with chapter links built from `baseUrl`. */
@@ -30,7 +31,12 @@ export function ruleMarkdown(rule: Rule, language: Language, baseUrl: string, op
   const docs = meta.docs[language] ?? meta.docs.en;
   const l = LABELS[language];
   const parts: string[] = [];
-  parts.push(opts.heading === false ? `**pglint · ${meta.id}** — ${meta.description[language]}` : `# ${meta.id}\n\n${meta.description[language]}`);
+  const links = meta.chapters.length > 0 ? `**${l.chapters}:** ` + meta.chapters.map((c) => chapterLink(c, baseUrl)).join(' · ') : undefined;
+  if (opts.heading === false) {
+    // Hover: the chapter link right under the title, visible without scrolling the widget.
+    parts.push(`**pglint · ${meta.id}** — ${meta.description[language]}`);
+    if (links) parts.push(links);
+  } else parts.push(`# ${meta.id}\n\n${meta.description[language]}`);
   parts.push(docs.summary);
   parts.push(`**${l.why}.** ${docs.why}`);
   parts.push(`**${l.bad}:**\n\n${fence(docs.bad)}`);
@@ -39,7 +45,7 @@ export function ruleMarkdown(rule: Rule, language: Language, baseUrl: string, op
   const fixes = Object.entries(meta.fixes);
   parts.push(`**${l.safety}:** ` + (fixes.length ? fixes.map(([id, s]) => `\`${id}\` ${SAFETY_LABELS[language][s]}`).join('; ') : l.none));
   if (opts.heading !== false) parts.push(`**${l.severity}:** \`${meta.defaultSeverity}\``);
-  if (meta.chapters.length > 0) parts.push(`**${l.chapters}:** ` + meta.chapters.map((c) => chapterLink(c, baseUrl)).join(' · '));
+  if (links && opts.heading !== false) parts.push(links);
   return parts.join('\n\n');
 }
 

@@ -136,8 +136,21 @@ describe('CLI on a folder of mutants', () => {
     expect(res.error, String(res.error)).toBeUndefined();
     expect(res.stderr).not.toMatch(/internal error|failed on|Maximum call stack/);
     expect([0, 1], `exit ${res.status}\n${res.stderr}`).toContain(res.status);
-    const report = JSON.parse(res.stdout) as { filePath?: string; messages?: unknown[] }[] | { files?: unknown[] };
-    expect(report).toBeTruthy();
+    const report = JSON.parse(res.stdout) as { filePath: string; messages: { ruleId: string; line: number; column: number; message: string }[] }[];
+    expect(Array.isArray(report)).toBe(true);
+    for (const f of report) {
+      expect(f.filePath.startsWith(dir + path.sep) || f.filePath.startsWith(fs.realpathSync(dir) + path.sep), f.filePath).toBe(true);
+      for (const m of f.messages) {
+        expect(typeof m.ruleId).toBe('string');
+        expect(m.message.length).toBeGreaterThan(0);
+        expect(m.line).toBeGreaterThanOrEqual(1);
+        expect(m.column).toBeGreaterThanOrEqual(1);
+      }
+    }
+    // Mutants still carry findings of the code rules, and broken ones get their parse error.
+    const ruleIds = new Set(report.flatMap((f) => f.messages.map((m) => m.ruleId)));
+    expect(ruleIds.has('parse-error')).toBe(true);
+    expect([...ruleIds].some((r) => r.startsWith('no-'))).toBe(true);
     // Bound for the whole process: count files × the per-file bound would be far looser; in practice a few seconds.
     expect(ms).toBeLessThan(60_000);
   });
@@ -202,6 +215,16 @@ describe('language server on mutants', () => {
     await client.waitDiagnostics(doc);
     expect(requests).toBeGreaterThan(30);
     expect(client.exited).toBeUndefined();
+    // Every diagnostic published on the way has a sane range and a message.
+    for (const p of client.published) {
+      for (const d of p.diagnostics) {
+        expect(d.range.start.line).toBeGreaterThanOrEqual(0);
+        expect(d.range.start.character).toBeGreaterThanOrEqual(0);
+        expect(d.range.end.line > d.range.start.line || (d.range.end.line === d.range.start.line && d.range.end.character >= d.range.start.character)).toBe(true);
+        expect(d.message.length).toBeGreaterThan(0);
+      }
+    }
+    expect(client.published.length).toBeGreaterThan(0);
     const ruleFailures = client.logs.filter((l) => /failed on|lint failed|Maximum call stack|unhandled/i.test(l));
     expect(ruleFailures, ruleFailures.join('\n')).toEqual([]);
   });

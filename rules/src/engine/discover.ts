@@ -1,5 +1,5 @@
 /**
- * Which files a run lints: walks the given paths, keeps sources and .sql files, and skips dependencies, build output,
+ * Which files a run lints: walks the given paths, keeps sources, .sql migrations and Prisma schemas, and skips dependencies, build output,
  * .gitignore'd files (root and nested .gitignore files) and the configured `ignores` (same syntax as .gitignore,
  * relative to the project root). Never throws for an unreadable folder: it becomes a warning.
  */
@@ -11,7 +11,7 @@ import { isSourceFile } from './parse';
 export const DEFAULT_SKIPPED_DIRS: readonly string[] = ['node_modules', 'dist', 'build', 'out', 'coverage', '.git', '.next', 'vendor'];
 
 export function isLintableFile(file: string): boolean {
-  return isSourceFile(file) || file.endsWith('.sql');
+  return isSourceFile(file) || file.endsWith('.sql') || file.endsWith('.prisma');
 }
 
 export interface DiscoverResult {
@@ -252,7 +252,7 @@ export function discoverFiles(
         continue;
       }
       if (!isLintableFile(abs)) {
-        warnings.push(`File skipped: not a TypeScript, JavaScript or SQL file: ${p}`);
+        warnings.push(`File skipped: not a TypeScript, JavaScript, SQL or Prisma schema file: ${p}`);
         continue;
       }
       addFile(abs);

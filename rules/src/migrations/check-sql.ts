@@ -129,7 +129,7 @@ class Checker {
         scope.rels.push(this.rangeVar(n, scope));
         return;
       case 'RangeSubselect': {
-        const outs = this.select(n.subquery, n.lateral ? scope : (scope.parent ?? { rels: [], ctes: new Map() }), scope);
+        const outs = this.select((n.subquery?.SelectStmt ?? n.subquery) as AnyNode, n.lateral ? scope : (scope.parent ?? { rels: [], ctes: new Map() }), scope);
         const alias = n.alias?.aliasname ?? '';
         const cols = n.alias?.colnames ? (n.alias.colnames as AnyNode[]).map((c) => c.String?.sval as string) : outs;
         scope.rels.push({ ref: alias, name: alias, columns: cols });
