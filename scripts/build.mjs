@@ -55,7 +55,24 @@ const engineExternal = {
       /[\\/]cli[\\/]engine-loader\.ts$/.test(args.importer) ? { path: './engine.js', external: true } : undefined);
   },
 };
-const light = { ...common, plugins: [engineExternal, typescriptAsEsm], metafile: true };
+/**
+ * `pglint lsp` (cli/main.ts) imports the language server, which holds the whole engine. In dist/cli.js that
+ * import becomes a stub that loads dist/server.js (the server bundle, which starts on the transport given on
+ * the command line) only when called, so linting never pays for it.
+ */
+const lazyServer = {
+  name: 'lazy-server',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/server\/server$/ }, (args) =>
+      /[\\/]cli[\\/]main\.ts$/.test(args.importer) ? { path: 'server-stub', namespace: 'lazy-server' } : undefined);
+    b.onResolve({ filter: /^\.\/server\.js$/, namespace: 'lazy-server' }, () => ({ path: './server.js', external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-server' }, () => ({
+      contents: 'export function startServer() { return require("./server.js"); }',
+      loader: 'js',
+    }));
+  },
+};
+const light = { ...common, plugins: [engineExternal, lazyServer, typescriptAsEsm], metafile: true };
 
 const [cliBuild, workerBuild] = await Promise.all([
   build({ ...light, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js' }),

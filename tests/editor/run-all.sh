@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every real-editor check, for .ci/run: installs what is missing (cached in node_modules/.cache/pglint-editor),
+# Every real-editor check, for .ci/run: installs what is missing (cached in ~/.cache/pglint-editor, outside the checkout),
 # then runs, in order: the packaged-extension test, the code-server UI test (screenshots into docs/images/),
 # the extension-host suite in code-server, the @vscode/test-electron runner (skips without VS Code downloads),
 # and Neovim through `pglint lsp --stdio`. Exit code: number of failed steps.

