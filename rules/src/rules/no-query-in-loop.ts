@@ -7,7 +7,7 @@ import { defineRule } from '../engine/rule';
 import { enclosingLoop } from '../engine/loops';
 import { staticText } from '../engine/sqltext';
 import type { DbCall, FileModel } from '../engine/model';
-import type { Language, RelatedLocation } from '../engine/types';
+import type { Fix, Language, RelatedLocation } from '../engine/types';
 import type { LibId } from '../engine/libraries';
 
 type MessageId = 'queryInLoop' | 'indirectQueryInLoop';
@@ -130,6 +130,34 @@ function isNonBatchableSql(call: DbCall, file: FileModel): boolean {
   return NON_BATCHABLE.test(text);
 }
 
+/**
+ * The batched statement, spelled out from the statement in the loop (a suggestion: batching changes
+ * the order and duplicates of results, so it is shown, never applied).
+ */
+function batchSuggestion(call: DbCall, file: FileModel, language: Language): Fix | undefined {
+  if (!call.sqlArg || (call.lib !== 'pg' && call.lib !== 'pg-promise')) return undefined;
+  const text = staticText(call.sqlArg, file)?.replace(/\s+/g, ' ').trim();
+  if (!text) return undefined;
+  const fr = language === 'fr';
+  let batched: string | undefined;
+  let how: string | undefined;
+  const where = /^(SELECT\b.*?\bWHERE\b.*?)([\w."]+)\s*=\s*\$(\d+)(.*)$/i.exec(text);
+  const insert = /^INSERT INTO\s+([\w."]+)\s*\(([^)]*)\)\s*VALUES\s*\(([^)]*)\)(.*)$/i.exec(text);
+  if (where && !/\$\d+/.test(where[1]!)) {
+    batched = `${where[1]}${where[2]} = ANY($${where[3]})${where[4]}`;
+    how = fr ? `avec le tableau des clés, puis une Map par ${where[2]}` : `with the array of keys, then a Map by ${where[2]}`;
+  } else if (insert && /^\s*\$\d+(\s*,\s*\$\d+)*\s*$/.test(insert[3]!)) {
+    const params = insert[3]!.split(',').map((p) => p.trim());
+    batched = `INSERT INTO ${insert[1]} (${insert[2]}) SELECT * FROM unnest(${params.map((p) => `${p}::<type>[]`).join(', ')})${insert[4]}`;
+    how = fr ? 'avec un tableau par colonne' : 'with one array per column';
+  }
+  if (!batched) return undefined;
+  return {
+    id: 'batchQuery', safety: 'display-only', edits: [],
+    title: fr ? `Une seule requête : ${batched} (${how})` : `One query instead: ${batched} (${how})`,
+  };
+}
+
 export default defineRule<MessageId>({
   meta: {
     id: 'no-query-in-loop',
@@ -139,7 +167,7 @@ export default defineRule<MessageId>({
     },
     defaultSeverity: 'warn',
     chapters: ['20.3.1', '20.3.3', '20.3.4'],
-    fixes: {},
+    fixes: { batchQuery: 'display-only' },
     messages: {
       queryInLoop: {
         en: '`{call}` runs a query on every iteration of this loop (N+1 queries). {hint}',
@@ -157,14 +185,14 @@ export default defineRule<MessageId>({
         why: 'Each query costs a round trip to the server and a turn on a connection. A page that lists 100 orders and loads each customer separately sends 101 queries where 1 or 2 would do; the time grows with the data, not with the work. Running them with `Promise.all` does not help: one PostgreSQL connection executes one query at a time, and a pool only spreads the load over more connections.',
         bad: BAD,
         good: GOOD,
-        fix: 'No automatic fix: batching changes the order and the duplicates of the results, so it is yours to write. Collect the keys first, run one query (`= ANY($1)`, a JOIN, `whereIn`, `include`…), then match the rows up with a `Map`. Loops that are sequential by design (a worker claiming one job per turn, a batch-draining `DELETE … LIMIT` loop, a migration runner, a bounded retry) are not reported, nor are test files (`*.test.ts`, `__tests__/`…) unless the option `checkTestFiles` is `true`.',
+        fix: 'No automatic fix: batching changes the order and the duplicates of the results, so it is yours to write; for a pg lookup or insert per element the quick-fix menu spells out the batched statement (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) as a suggestion. Collect the keys first, run one query (`= ANY($1)`, a JOIN, `whereIn`, `include`…), then match the rows up with a `Map`. Loops that are sequential by design (a worker claiming one job per turn, a batch-draining `DELETE … LIMIT` loop, a migration runner, a bounded retry) are not reported, nor are test files (`*.test.ts`, `__tests__/`…) unless the option `checkTestFiles` is `true`.',
       },
       fr: {
         summary: 'Signale une requête exécutée une fois par élément d’une collection : dans le corps d’une boucle `for`/`while`, ou dans un callback passé à `map`, `forEach`, `reduce`…, directement ou via une fonction (de ce fichier ou d’un autre) qui exécute une requête.',
         why: 'Chaque requête coûte un aller-retour vers le serveur et un passage sur une connexion. Une page qui liste 100 commandes et charge chaque client séparément envoie 101 requêtes là où 1 ou 2 suffisent ; le temps croît avec les données, pas avec le travail. Les lancer avec `Promise.all` n’aide pas : une connexion PostgreSQL exécute une requête à la fois, et un pool ne fait que répartir la charge sur plus de connexions.',
         bad: BAD,
         good: GOOD,
-        fix: 'Pas de correction automatique : regrouper change l’ordre et les doublons des résultats, c’est donc à vous de l’écrire. Rassemblez d’abord les clés, exécutez une seule requête (`= ANY($1)`, une jointure, `whereIn`, `include`…), puis associez les lignes avec une `Map`. Les boucles séquentielles par nature (un worker qui prend un job par tour, une boucle `DELETE … LIMIT` qui vide une table par lots, un exécuteur de migrations, une relance bornée) ne sont pas signalées, pas plus que les fichiers de test (`*.test.ts`, `__tests__/`…) sauf si l’option `checkTestFiles` vaut `true`.',
+        fix: 'Pas de correction automatique : regrouper change l’ordre et les doublons des résultats, c’est donc à vous de l’écrire ; pour une lecture ou une insertion pg par élément, le menu des correctifs propose l’instruction groupée (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) en suggestion. Rassemblez d’abord les clés, exécutez une seule requête (`= ANY($1)`, une jointure, `whereIn`, `include`…), puis associez les lignes avec une `Map`. Les boucles séquentielles par nature (un worker qui prend un job par tour, une boucle `DELETE … LIMIT` qui vide une table par lots, un exécuteur de migrations, une relance bornée) ne sont pas signalées, pas plus que les fichiers de test (`*.test.ts`, `__tests__/`…) sauf si l’option `checkTestFiles` vaut `true`.',
       },
     },
   },
@@ -187,10 +215,12 @@ export default defineRule<MessageId>({
       if (!loop || loop.sequentialReason || runnerLoops.has(loop.loop)) continue;
       if (isBatchedByLibrary(call, loop.loop)) continue;
       reported.add(call.node);
+      const suggestion = batchSuggestion(call, file, ctx.language);
       ctx.report({
         node: call.node,
         messageId: 'queryInLoop',
         data: { call: callLabel(call.node, sf), hint: hint(call.lib, call.op ?? 'read', ctx.language) },
+        fixes: suggestion ? [suggestion] : undefined,
       });
     }
     // Calls to project functions that run a query (same file or another).
