@@ -60,7 +60,8 @@ import {
 import { DEFAULT_SETTINGS, mergeSettings, normalizeSettings } from './settings';
 
 /** Delay between the last keystroke and the lint it triggers. */
-export const DEBOUNCE_MS = 150;
+/** Short: a typing burst coalesces, and a stale version is never published (see validate). */
+export const DEBOUNCE_MS = 40;
 const MAX_FIX_ROUNDS = 10;
 
 interface FolderState {

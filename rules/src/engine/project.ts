@@ -158,6 +158,7 @@ export class Project {
 
   setOverlay(absPath: string, text: string | undefined): void {
     const p = path.resolve(absPath);
+    if (text !== undefined && this.overlays.get(p) === text) return; // unchanged: keep the model
     const old = this.files.get(p)?.model?.sourceFile;
     if (text === undefined) this.overlays.delete(p);
     else this.overlays.set(p, text);
