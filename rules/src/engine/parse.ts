@@ -12,6 +12,13 @@ export function isSourceFile(path: string): boolean {
   return SOURCE_EXTENSIONS.some((ext) => path.endsWith(ext));
 }
 
+const TEST_FILE = /(\.(test|spec)\.[cm]?[jt]sx?$)|([\\/](__tests__|__mocks__|test|tests|spec|e2e)[\\/])/;
+
+/** Test code (`*.test.ts`, `__tests__/`, `test/`…): rules that judge production behaviour go easier on it. */
+export function isTestFile(path: string): boolean {
+  return TEST_FILE.test(path);
+}
+
 export function scriptKindOf(path: string): ts.ScriptKind {
   if (path.endsWith('.tsx')) return ts.ScriptKind.TSX;
   if (path.endsWith('.jsx')) return ts.ScriptKind.JSX;

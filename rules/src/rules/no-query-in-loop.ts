@@ -5,6 +5,7 @@
 import * as ts from 'typescript';
 import { defineRule } from '../engine/rule';
 import { enclosingLoop } from '../engine/loops';
+import { isTestFile } from '../engine/parse';
 import { staticText } from '../engine/sqltext';
 import type { DbCall, FileModel } from '../engine/model';
 import type { Fix, Language, RelatedLocation } from '../engine/types';
@@ -84,8 +85,6 @@ const HINTS: Record<LibId | 'default', Record<'read' | 'write', Record<Language,
     write: { en: 'Insert all rows with one `insert(table).values([...])`.', fr: 'Insérez toutes les lignes avec un seul `insert(table).values([...])`.' },
   },
 };
-
-const TEST_FILE = /(\.(test|spec)\.[cm]?[jt]sx?$)|([\\/](__tests__|__mocks__|test|tests|spec|e2e)[\\/])/;
 
 function hint(lib: LibId, op: 'read' | 'write', language: Language): string {
   const h = HINTS[lib]?.[op]?.[language];
@@ -199,7 +198,7 @@ export default defineRule<MessageId>({
   check(ctx) {
     const file = ctx.file;
     // Test files build fixtures in loops on purpose; their speed is not the application's.
-    if (!ctx.options.checkTestFiles && TEST_FILE.test(file.path)) return;
+    if (!ctx.options.checkTestFiles && isTestFile(file.path)) return;
     const sf = file.sourceFile;
     const reported = new Set<ts.Node>();
     // A loop that runs statements with no batched form (DDL, SET search_path, SQL read at run time) is a

@@ -8,10 +8,11 @@ import { defineRule } from '../engine/rule';
 import { runBody, type Outcome, type ResourceState } from '../engine/flow';
 import { resolveIdentifier, type Binding } from '../engine/scope';
 import { dbKind } from '../engine/values';
+import { isTestFile } from '../engine/parse';
 import type { FileModel } from '../engine/model';
 import type { Fix, Language, RelatedLocation } from '../engine/types';
 
-type MessageId = 'notReleased' | 'notReleasedOnError' | 'neverReleased' | 'clientNotEnded';
+type MessageId = 'notReleased' | 'notReleasedOnError' | 'neverReleased' | 'clientNotEnded' | 'clientNotEndedOnError';
 
 const BAD = [
   "import { Pool } from 'pg';",
@@ -90,6 +91,10 @@ export default defineRule<MessageId>({
         en: 'This client is checked out of the pool and never released. Use `pool.query()` for a single query, or release it in a `finally` block.',
         fr: 'Ce client est emprunté au pool et jamais rendu. Utilisez `pool.query()` pour une requête unique, ou rendez-le dans un bloc `finally`.',
       },
+      clientNotEndedOnError: {
+        en: 'This Client is connected here but not closed with `end()` if {exit}: each failure leaves a server connection open. Close it in a `finally` block, or use a Pool.',
+        fr: 'Ce Client est connecté ici mais pas fermé par `end()` si {exit} : chaque échec laisse une connexion ouverte sur le serveur. Fermez-le dans un bloc `finally`, ou utilisez un Pool.',
+      },
       clientNotEnded: {
         en: 'This Client is connected here but not closed with `end()` when the function {exit}: each call leaves a server connection open. Close it in a `finally` block, or use a Pool.',
         fr: 'Ce Client est connecté ici mais pas fermé par `end()` quand la fonction {exit} : chaque appel laisse une connexion ouverte sur le serveur. Fermez-le dans un bloc `finally`, ou utilisez un Pool.',
@@ -102,14 +107,14 @@ export default defineRule<MessageId>({
         why: 'A pool has a fixed number of connections. A client that is not released stays checked out for ever: after a few errors the pool is empty and every request waits for `connectionTimeoutMillis`, then fails. The error path is the one that leaks: an `await client.query(\'BEGIN\')` placed before the `try` whose `finally` releases can throw and skip the release.',
         bad: BAD,
         good: GOOD,
-        fix: 'Quick fix "Move the release into finally" (safe): the statements between `connect()` and the release are wrapped in `try { … } finally { client.release() }`; when there is no release at all, "Wrap in try/finally" (unsafe: it adds a release the code did not have) does the same. Not reported: a release in `finally`, `pool.query()` (it releases by itself), a client returned to the caller or stored in an object that releases it later, `using`, and helpers that take a callback and release in `finally` (`withClient(pool, async (c) => …)`). Extra acquire/release functions can be configured with the `acquireFunctions` and `releaseFunctions` options.',
+        fix: 'Quick fix "Move the release into finally" (safe): the statements between `connect()` and the release are wrapped in `try { … } finally { client.release() }`; when there is no release at all, "Wrap in try/finally" (unsafe: it adds a release the code did not have) does the same. Not reported: a release in `finally`, `pool.query()` (it releases by itself), a client returned to the caller or stored in an object that releases it later, `using`, and helpers that take a callback and release in `finally` (`withClient(pool, async (c) => …)`). Extra acquire/release functions can be configured with the `acquireFunctions` and `releaseFunctions` options. In test files only leaks on normal paths are reported: an error there has already failed the test.',
       },
       fr: {
         summary: 'Signale un client emprunté à un pool (`await pool.connect()`, `pool.connect((err, client, done) => …)`, `db.connect()`, `sql.reserve()`, `createQueryRunner()`) qui n’est pas rendu sur tous les chemins — retours, erreurs levées et `await` rejetés compris — ainsi qu’un `new Client()` connecté dans une fonction et jamais fermé.',
         why: 'Un pool a un nombre fixe de connexions. Un client non rendu reste emprunté pour toujours : après quelques erreurs le pool est vide et chaque requête attend `connectionTimeoutMillis`, puis échoue. C’est le chemin d’erreur qui fuit : un `await client.query(\'BEGIN\')` placé avant le `try` dont le `finally` rend le client peut lever une erreur et sauter le `release()`.',
         bad: BAD,
         good: GOOD,
-        fix: 'Correction rapide « Déplacer le release dans finally » (sûre) : les instructions entre `connect()` et le `release()` sont placées dans `try { … } finally { client.release() }` ; s’il n’y a aucun `release()`, « Entourer de try/finally » (non sûre : elle ajoute un `release()` absent du code) fait de même. Non signalés : un `release()` dans `finally`, `pool.query()` (qui rend le client seul), un client renvoyé à l’appelant ou stocké dans un objet qui le rendra plus tard, `using`, et les fonctions qui prennent un callback et rendent le client dans `finally` (`withClient(pool, async (c) => …)`). Des fonctions d’emprunt et de restitution supplémentaires se configurent avec les options `acquireFunctions` et `releaseFunctions`.',
+        fix: 'Correction rapide « Déplacer le release dans finally » (sûre) : les instructions entre `connect()` et le `release()` sont placées dans `try { … } finally { client.release() }` ; s’il n’y a aucun `release()`, « Entourer de try/finally » (non sûre : elle ajoute un `release()` absent du code) fait de même. Non signalés : un `release()` dans `finally`, `pool.query()` (qui rend le client seul), un client renvoyé à l’appelant ou stocké dans un objet qui le rendra plus tard, `using`, et les fonctions qui prennent un callback et rendent le client dans `finally` (`withClient(pool, async (c) => …)`). Des fonctions d’emprunt et de restitution supplémentaires se configurent avec les options `acquireFunctions` et `releaseFunctions`. Dans les fichiers de test, seules les fuites sur les chemins normaux sont signalées : une erreur y fait déjà échouer le test.',
       },
     },
   },
@@ -117,8 +122,10 @@ export default defineRule<MessageId>({
     const file = ctx.file;
     const releaseFns = new Set((ctx.options.releaseFunctions as string[] | undefined) ?? []);
     const acquireFns = new Set((ctx.options.acquireFunctions as string[] | undefined) ?? []);
+    // In tests, an error path means the test already failed: only leaks on normal paths matter there.
+    const testFile = isTestFile(file.path);
     for (const acq of findAcquisitions(file, acquireFns)) {
-      const leak = analyse(acq, file, releaseFns);
+      const leak = analyse(acq, file, releaseFns, testFile);
       if (!leak) continue;
       const fr = ctx.language === 'fr';
       const { messageId, exit, related } = describe(acq, leak, file, fr ? 'fr' : 'en');
@@ -231,7 +238,7 @@ function skipParens(e: ts.Expression): ts.Expression {
 
 // ── path analysis ────────────────────────────────────────────────────────────
 
-function analyse(acq: Acquisition, file: FileModel, releaseFns: Set<string>): Outcome | undefined {
+function analyse(acq: Acquisition, file: FileModel, releaseFns: Set<string>, ignoreErrorPaths = false): Outcome | undefined {
   const holds = (n: ts.Node, b: Binding | undefined): boolean => {
     if (!b || !ts.isIdentifier(n) || n.text !== b.name.text) return false;
     return resolveIdentifier(n)?.decl === b.decl;
@@ -258,7 +265,7 @@ function analyse(acq: Acquisition, file: FileModel, releaseFns: Set<string>): Ou
   // (A pool client handed over is released on that path only: its other paths are still checked.)
   if (handedOver.value && acq.kind === 'client') return undefined;
   // Leaks: any exit with the client still held. Prefer reporting an error path, then a return, then the end.
-  const leaks = outcomes.filter((o) => o.state === 1);
+  const leaks = outcomes.filter((o) => o.state === 1 && !(ignoreErrorPaths && o.kind === 'throw'));
   if (!leaks.length) return undefined;
   if (!acq.binding) return leaks[0];
   return leaks.find((o) => o.kind === 'return') ?? leaks.find((o) => o.kind === 'normal') ?? leaks[0];
@@ -397,7 +404,7 @@ function describe(acq: Acquisition, leak: Outcome, file: FileModel, lang: Langua
     const end = body.getEnd();
     related.push({ file: file.path, start: Math.max(body.getStart(sf), end - 1), end, message: fr ? 'Fin de la fonction : le client est toujours emprunté' : 'End of the function: the client is still checked out' });
   }
-  if (acq.kind === 'client') messageId = 'clientNotEnded';
+  if (acq.kind === 'client') messageId = leak.kind === 'throw' ? 'clientNotEndedOnError' : 'clientNotEnded';
   else if (!hasAnyRelease(acq, file)) messageId = 'neverReleased';
   return { messageId, exit, related };
 }
