@@ -1,10 +1,11 @@
 /**
  * "Which database API is at this offset?" — a small syntactic lookup for the teaching hover shown on
  * node-postgres calls that carry no finding (`new Pool`, `pool.connect`, `pool.query`, `client.release`,
- * `BEGIN` through a client, `LISTEN`…). Pure: text in, descriptor out; it uses the engine's parser only.
+ * `BEGIN` through a client, `LISTEN`…). It reads the engine's model of the file: values by origin, not by name.
  */
 import * as ts from 'typescript';
-import { parse } from '../rules/src/engine/parse';
+import { dbKind } from '../rules/src/engine/values';
+import type { DbCall, FileModel } from '../rules/src/engine/model';
 import type { ChapterId } from '../rules/src/chapters';
 import type { Language } from '../rules/src/engine/types';
 
@@ -28,28 +29,12 @@ export interface DbApiHit {
   end: number;
 }
 
-const POOLISH = /pool/i;
-
-function receiverName(expr: ts.Expression): string {
-  if (ts.isIdentifier(expr)) return expr.text;
-  if (ts.isPropertyAccessExpression(expr)) return expr.name.text;
-  if (expr.kind === ts.SyntaxKind.ThisKeyword) return 'this';
-  if (ts.isCallExpression(expr)) return receiverName(expr.expression);
-  if (ts.isParenthesizedExpression(expr) || ts.isAwaitExpression(expr)) return receiverName(expr.expression);
-  return '';
-}
-
 /** Leading SQL keyword of a literal query argument (string, template, or `{ text: '…' }`). */
 function sqlKeyword(arg: ts.Expression | undefined): string | undefined {
   if (!arg) return undefined;
   let text: string | undefined;
   if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) text = arg.text;
   else if (ts.isTemplateExpression(arg)) text = arg.head.text;
-  else if (ts.isObjectLiteralExpression(arg)) {
-    for (const p of arg.properties) {
-      if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'text') return sqlKeyword(p.initializer);
-    }
-  }
   if (text === undefined) return undefined;
   const m = /^\s*(?:--[^\n]*\n\s*)*([A-Za-z]+)(?:\s+([A-Za-z]+))?/.exec(text);
   if (!m) return undefined;
@@ -58,49 +43,58 @@ function sqlKeyword(arg: ts.Expression | undefined): string | undefined {
   return first;
 }
 
-function classify(node: ts.Node): DbApiHit | undefined {
-  if (ts.isNewExpression(node)) {
-    const callee = node.expression;
-    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
-    if (name === 'Pool') return { kind: 'new-pool', start: node.getStart(), end: callee.getEnd() };
-    if (name === 'Client') return { kind: 'new-client', start: node.getStart(), end: callee.getEnd() };
-    return undefined;
-  }
-  if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return undefined;
-  const method = node.expression.name.text;
-  const recv = receiverName(node.expression.expression);
-  const span = { start: node.expression.name.getStart(), end: node.expression.name.getEnd() };
-  switch (method) {
+/** What a database call of the engine's model teaches (node-postgres values only, known by origin). */
+function classifyCall(call: Pick<DbCall, 'kind' | 'method' | 'sqlArg'>): DbApiKind | undefined {
+  const pool = call.kind === 'pg.Pool';
+  const client = call.kind === 'pg.PoolClient' || call.kind === 'pg.Client';
+  if (!pool && !client) return undefined;
+  switch (call.method) {
     case 'connect':
-      return { kind: POOLISH.test(recv) ? 'pool-connect' : 'client-connect', ...span };
+      return pool ? 'pool-connect' : 'client-connect';
     case 'release':
-      return { kind: 'release', ...span };
+      return client ? 'release' : undefined;
     case 'end':
-      return POOLISH.test(recv) ? { kind: 'pool-end', ...span } : undefined;
+      return pool ? 'pool-end' : undefined;
     case 'query': {
-      const kw = sqlKeyword(node.arguments[0]);
-      if (kw === 'BEGIN') return { kind: 'begin', ...span };
-      if (kw === 'COMMIT' || kw === 'ROLLBACK') return { kind: 'commit-rollback', ...span };
-      if (kw === 'LISTEN' || kw === 'UNLISTEN') return { kind: 'listen', ...span };
-      if (kw === 'NOTIFY') return { kind: 'notify', ...span };
-      return { kind: POOLISH.test(recv) ? 'pool-query' : 'client-query', ...span };
+      const kw = sqlKeyword(call.sqlArg);
+      if (kw === 'BEGIN') return 'begin';
+      if (kw === 'COMMIT' || kw === 'ROLLBACK') return 'commit-rollback';
+      if (kw === 'LISTEN' || kw === 'UNLISTEN') return 'listen';
+      if (kw === 'NOTIFY') return 'notify';
+      return pool ? 'pool-query' : 'client-query';
     }
     default:
       return undefined;
   }
 }
 
-/** The innermost database API call whose callee (or `new X`) covers `offset`, if any. */
-export function dbApiAt(path: string, text: string, offset: number): DbApiHit | undefined {
-  const { sourceFile } = parse(path, text);
+/**
+ * The innermost node-postgres API under `offset`: a call's method name, or `new Pool`/`new Client`.
+ * Values are recognised by origin through the engine's model (an import of pg, a typed parameter…), never by name.
+ */
+export function dbApiAt(model: FileModel, offset: number): DbApiHit | undefined {
+  const sf = model.sourceFile;
   let found: DbApiHit | undefined;
   const visit = (node: ts.Node): void => {
     if (offset < node.getFullStart() || offset > node.getEnd()) return;
-    const hit = classify(node);
-    if (hit && offset >= hit.start && offset <= hit.end) found = hit;
+    if (ts.isNewExpression(node)) {
+      const kind = dbKind(model.valueOf(node));
+      const end = node.expression.getEnd();
+      if ((kind === 'pg.Pool' || kind === 'pg.Client') && offset >= node.getStart(sf) && offset <= end)
+        found = { kind: kind === 'pg.Pool' ? 'new-pool' : 'new-client', start: node.getStart(sf), end };
+    } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+      const name = node.expression.name;
+      if (offset >= name.getStart(sf) && offset <= name.getEnd()) {
+        // Calls that reach the database are in the model; others (pool.end()) are methods of a known value.
+        const callee = model.valueOf(node.expression);
+        const call = model.dbCallAt(node) ?? (callee?.t === 'method' ? { kind: callee.kind, method: callee.name, sqlArg: undefined } : undefined);
+        const kind = call ? classifyCall(call) : undefined;
+        if (kind) found = { kind, start: name.getStart(sf), end: name.getEnd() };
+      }
+    }
     ts.forEachChild(node, visit);
   };
-  visit(sourceFile);
+  visit(sf);
   return found;
 }
 

@@ -674,7 +674,9 @@ export function startServer(given?: Connection): Connection {
         const f = here[0]!;
         return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') }, range: { start: index.position(f.start), end: index.position(f.end) } };
       }
-      const hit = dbApiAt(file, doc.getText(), offset);
+      st.project.setOverlay(file, doc.getText());
+      const model = st.project.model(file);
+      const hit = model ? dbApiAt(model, offset) : undefined;
       if (!hit) return null;
       return {
         contents: { kind: 'markdown', value: dbApiMarkdown(DB_API_NOTES[hit.kind][lang], lang, baseUrl) },

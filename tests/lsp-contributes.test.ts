@@ -11,6 +11,7 @@ import { defaultConfig } from '../rules/src/config';
 import { RULES } from '../rules/src/registry';
 import { DEFAULT_SETTINGS, mergeSettings, normalizeSettings, resolveLanguage } from '../server/settings';
 import { dbApiAt } from '../server/dbApi';
+import { projectOf, VIRTUAL_ROOT } from './helpers/lint';
 
 const ROOT = path.resolve(__dirname, '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -141,7 +142,8 @@ describe('database API lookup for teaching hovers (server/dbApi.ts)', () => {
     '  await pool.end();',
     '}',
   ].join('\n');
-  const at = (needle: string, delta = 1) => dbApiAt('/x.ts', text, text.indexOf(needle) + delta)?.kind;
+  const model = projectOf({ 'x.ts': text }).model(path.join(VIRTUAL_ROOT, 'x.ts'))!;
+  const at = (needle: string, delta = 1) => dbApiAt(model, text.indexOf(needle) + delta)?.kind;
 
   it('recognises the node-postgres calls a learner meets', () => {
     expect(at('new Pool')).toBe('new-pool');
@@ -153,5 +155,12 @@ describe('database API lookup for teaching hovers (server/dbApi.ts)', () => {
     expect(at('release()')).toBe('release');
     expect(at('end()')).toBe('pool-end');
     expect(at('async function', 2)).toBeUndefined();
+  });
+
+  it('knows values by origin, not by name', () => {
+    const other = ["declare const pool: { connect(): Promise<void>; query(s: string): void };", 'pool.connect();', "pool.query('BEGIN');"].join('\n');
+    const m = projectOf({ 'y.ts': other }).model(path.join(VIRTUAL_ROOT, 'y.ts'))!;
+    expect(dbApiAt(m, other.indexOf('connect()') + 1)).toBeUndefined();
+    expect(dbApiAt(m, other.indexOf("query('BEGIN')") + 1)).toBeUndefined();
   });
 });
