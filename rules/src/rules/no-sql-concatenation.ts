@@ -6,7 +6,8 @@ import * as ts from 'typescript';
 import { defineRule } from '../engine/rule';
 import { analyseSql, isRequestInput, isSafeValue, type BuiltSql, type Piece } from '../engine/sqltext';
 import { parseSql, walkSqlAst } from '../engine/sqlparse';
-import { resolveIdentifier } from '../engine/scope';
+import { referencesTo, resolveIdentifier } from '../engine/scope';
+import { enclosingFunctionOrFile } from '../engine/model';
 import type { DbCall, FileModel } from '../engine/model';
 import type { Fix, RelatedLocation } from '../engine/types';
 
@@ -217,9 +218,25 @@ interface Rewritten {
   params: string[];
 }
 
+/**
+ * Where the SQL text is written: inline at the call, or a `const` of the same function used only at this
+ * call (`const sql = \`…${x}\`; await pool.query(sql)`), whose initializer can be rewritten in place.
+ */
+function sqlSource(sqlArg: ts.Expression, file: FileModel): ts.Expression | undefined {
+  if (!ts.isIdentifier(sqlArg)) return sqlArg;
+  const b = resolveIdentifier(sqlArg);
+  if (!b || b.kind !== 'var' || !b.constant || b.path.length || !ts.isVariableDeclaration(b.decl) || !b.decl.initializer) return undefined;
+  if (referencesTo(b, enclosingFunctionOrFile(b.decl)).length !== 1) return undefined;
+  if (enclosingFunctionOrFile(b.decl) !== enclosingFunctionOrFile(sqlArg)) return undefined;
+  void file;
+  return b.decl.initializer;
+}
+
 function buildFixes(call: DbCall, sqlArg: ts.Expression, built: BuiltSql, file: FileModel, fr: boolean): Fix[] | undefined {
-  // Only SQL written inline at the call can be rewritten in place.
-  if (built.pieces.some((p) => p.node.getSourceFile() !== file.sourceFile || !isWithin(p.node, sqlArg))) return undefined;
+  // Only SQL written at the call, or in a local const used once there, can be rewritten in place.
+  const source = sqlSource(sqlArg, file);
+  if (!source) return undefined;
+  if (built.pieces.some((p) => p.node.getSourceFile() !== file.sourceFile || !isWithin(p.node, source))) return undefined;
   if (built.pieces.some((p) => p.t === 'value' && p.listJoin && !p.safe)) return undefined;
   const sf = file.sourceFile;
   const key = `${call.kind}/${call.method}`;
@@ -228,6 +245,7 @@ function buildFixes(call: DbCall, sqlArg: ts.Expression, built: BuiltSql, file: 
     if (call.node.arguments.length !== 1) return undefined;
     const rw = rewrite(built, 0, sf);
     if (!rw || !positionsAreValues(rw, '$n')) return whitelistHint(fr);
+    if (source !== sqlArg) return undefined; // the tagged form must be written at the call
     const recv = call.node.expression.expression.getText(sf);
     const body = rw.parts.map((p) => (p.t === 'text' ? escapeTemplate(p.value) : p.t === 'keep' ? `\${${p.expr}}` : `\${${p.expr}}`)).join('');
     return [{
@@ -253,7 +271,7 @@ function buildFixes(call: DbCall, sqlArg: ts.Expression, built: BuiltSql, file: 
   const sqlText = rw.parts.map((p) => (p.t === 'text' ? p.value : p.t === 'keep' ? `\${${p.expr}}` : style === '$n' ? `$${p.n}` : '?')).join('');
   const hasKeep = rw.parts.some((p) => p.t === 'keep');
   const literal = hasKeep || /[\n'\\]/.test(sqlText) ? `\`${rw.parts.map((p) => (p.t === 'text' ? escapeTemplate(p.value) : p.t === 'keep' ? `\${${p.expr}}` : style === '$n' ? `$${p.n}` : '?')).join('')}\`` : `'${sqlText}'`;
-  const edits = [{ start: sqlArg.getStart(sf), end: sqlArg.getEnd(), text: literal }];
+  const edits = [{ start: source.getStart(sf), end: source.getEnd(), text: literal }];
   if (valuesIdx === 'rest') {
     edits.push({ start: args[args.length - 1]!.getEnd(), end: args[args.length - 1]!.getEnd(), text: rw.params.map((p) => `, ${p}`).join('') });
   } else if (valuesArg && ts.isArrayLiteralExpression(valuesArg)) {
