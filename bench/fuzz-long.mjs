@@ -15,10 +15,35 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = path.join(ROOT, 'bench', '.work');
 const FIXTURES = path.join(ROOT, 'test-fixtures');
+
+
+if (!isMainThread) {
+  // Worker: lint mutants [from, to) and post one message per mutant.
+  const { from, to, seed, heavyEvery, bundle: b } = workerData;
+  const require = createRequire(import.meta.url);
+  const E = require(b);
+  const corpus = E.fixtureCorpus(FIXTURES);
+  await E.initSqlParser();
+  const projects = new Map();
+  for (const root of new Set(corpus.map((c) => c.root))) {
+    const p = new E.Project({ root });
+    await p.prepare();
+    projects.set(root, p);
+  }
+  parentPort.postMessage({ ready: true });
+  for (let i = from; i < to; i++) {
+    const c = corpus[i % corpus.length];
+    const m = E.mutate(c.text, E.mutantSeed(seed, c.key, i), { heavyEvery });
+    const r = E.checkMutant(projects.get(c.root), c.file, m.text, m.kinds);
+    parentPort.postMessage({ i, key: c.key, kinds: m.kinds, heavy: m.kinds.some((k) => E.HEAVY_KINDS.has(k)), ms: r.ms, findings: r.findings, fixesChecked: r.fixesChecked, skipped: r.skipped, problems: r.problems });
+  }
+  process.exit(0);
+}
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -88,7 +113,12 @@ if (REPLAY !== undefined) {
   process.exit(r.problems.length ? 1 : 0);
 }
 
+// The mutants run in a worker thread so that a hang (a mutant that never finishes) is caught: when the worker
+// reports nothing for HANG_MS, it is terminated, the mutant is recorded as a hang, and a new worker resumes after it.
+const HANG_MS = Number(opt('hang-ms', 30_000));
 const times = [];
+let maxOrdinary = 0;
+let maxHeavy = 0;
 const byKind = new Map();
 const signatures = new Map();
 let findings = 0;
@@ -97,35 +127,71 @@ let skipped = 0;
 let failures = 0;
 const start = Date.now();
 let lastReport = start;
-for (let i = 0; i < MUTANTS; i++) {
-  const { c, m } = mutantAt(i);
-  const r = E.checkMutant(projects.get(c.root), c.file, m.text, m.kinds);
-  times.push(r.ms);
-  findings += r.findings;
-  fixes += r.fixesChecked;
-  if (r.skipped) skipped++;
-  if (r.problems.length) failures++;
-  for (const p of r.problems) {
+const record = (i, key, kinds, problems) => {
+  if (problems.length) failures++;
+  for (const p of problems) {
     byKind.set(p.kind, (byKind.get(p.kind) ?? 0) + 1);
     const sig = `${p.kind}: ${p.detail.split('\n').slice(0, 2).join(' | ').replace(/\d+ ms/g, 'N ms').slice(0, 200)}`;
     if (!signatures.has(sig)) {
       signatures.set(sig, 1);
-      console.log(`FAIL ${E.describeFailure(FIXTURES, c.file, SEED, i, m.kinds, p)}`);
+      console.log(`FAIL ${p.kind} in ${key} (run seed ${SEED}, mutant #${i}, mutations ${kinds.join('+')}): ${p.detail}`);
       console.log(`     replay: node bench/fuzz-long.mjs --seed ${SEED} --replay ${i}`);
     } else signatures.set(sig, signatures.get(sig) + 1);
   }
-  if (Date.now() - lastReport > 15000) {
-    lastReport = Date.now();
-    console.log(`  … ${i + 1}/${MUTANTS} mutants, ${failures} failing, ${Math.round((Date.now() - start) / 1000)} s`);
-  }
+};
+let next = 0;
+while (next < MUTANTS) {
+  const from = next;
+  await new Promise((resolve) => {
+    const w = new Worker(fileURLToPath(import.meta.url), { workerData: { from, to: MUTANTS, seed: SEED, heavyEvery: HEAVY_EVERY, bundle }, argv: [] });
+    let timer;
+    const arm = (ms = HANG_MS) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const c = corpus[next % corpus.length];
+        const { m } = mutantAt(next);
+        record(next, c.key, m.kinds, [{ kind: 'hang', detail: `no result after ${HANG_MS} ms` }]);
+        next++;
+        void w.terminate();
+      }, ms);
+    };
+    arm(120_000); // start-up (parser, migrations) before the first mutant
+    w.on('message', (r) => {
+      arm();
+      if (r.ready) return;
+      times.push(r.ms);
+      if (r.heavy) maxHeavy = Math.max(maxHeavy, r.ms);
+      else maxOrdinary = Math.max(maxOrdinary, r.ms);
+      findings += r.findings;
+      fixes += r.fixesChecked;
+      if (r.skipped) skipped++;
+      record(r.i, r.key, r.kinds, r.problems);
+      next = r.i + 1;
+      if (Date.now() - lastReport > 15000) {
+        lastReport = Date.now();
+        console.log(`  … ${next}/${MUTANTS} mutants, ${failures} failing, ${Math.round((Date.now() - start) / 1000)} s`);
+      }
+    });
+    w.on('error', (err) => {
+      // An exception that escaped the worker (e.g. out of memory): record it on the mutant in progress.
+      const c = corpus[next % corpus.length];
+      record(next, c.key, mutantAt(next).m.kinds, [{ kind: 'worker-crash', detail: String(err?.stack ?? err).split('\n').slice(0, 4).join(' | ') }]);
+      next++;
+    });
+    w.on('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 const total = Date.now() - start;
 times.sort((a, b) => a - b);
+if (!times.length) times.push(0);
 const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
 console.log('');
 console.log(`mutants: ${MUTANTS} (${corpus.length} fixture files, seed ${SEED})`);
 console.log(`findings reported: ${findings}; fixes applied and re-parsed: ${fixes}; skipped files (binary/too large): ${skipped}`);
 console.log(`failing mutants: ${failures}; problems by kind: ${JSON.stringify(Object.fromEntries(byKind))}; distinct signatures: ${signatures.size}`);
-console.log(`time: ${(total / 1000).toFixed(1)} s total; per mutant p50 ${q(0.5).toFixed(1)} ms, p99 ${q(0.99).toFixed(1)} ms, max ${times[times.length - 1].toFixed(0)} ms`);
+console.log(`time: ${(total / 1000).toFixed(1)} s total; per mutant p50 ${q(0.5).toFixed(1)} ms, p99 ${q(0.99).toFixed(1)} ms, max ${times[times.length - 1].toFixed(0)} ms (ordinary ${maxOrdinary.toFixed(0)} ms, huge/deep ${maxHeavy.toFixed(0)} ms)`);
 for (const [sig, n] of signatures) console.log(`  ${n}× ${sig}`);
 process.exit(failures ? 1 : 0);

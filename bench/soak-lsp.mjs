@@ -172,7 +172,17 @@ async function request(method, params, check) {
 }
 const latencies = [];
 
+/** Heap after a forced GC: the lowest of three samples 300 ms apart (the server may be finishing a debounced lint). */
 async function memory() {
+  const samples = [];
+  for (let k = 0; k < 3; k++) {
+    samples.push(await memorySample());
+    await settle(300);
+  }
+  return samples.reduce((a, b) => (b.heapUsed < a.heapUsed ? b : a));
+}
+
+async function memorySample() {
   const before = stderr.length;
   proc.kill('SIGUSR2');
   const t0 = Date.now();
@@ -226,8 +236,8 @@ for (const f of fixtureSources) {
   await conn.sendNotification('textDocument/didClose', { textDocument: { uri: uriOf(f) } });
 }
 await settle(500);
-const memStart = await memory();
-console.log(`memory at start (after GC): heapUsed ${mb(memStart.heapUsed)}, rss ${mb(memStart.rss)}`);
+const memCold = await memory();
+let memStart;
 
 // 1. didChange storm.
 const lineStarts = (t) => {
@@ -247,7 +257,30 @@ const pos = (off) => {
   return { line: lo, character: off - starts[lo] };
 };
 const SNIPPETS = ['x', ' ', 'a', '(', ')', "'", '+ id', ';', '\n', 'await ', 'pool.query(', '{', '}', '`${v}`', '// ', 'é'];
-const tChanges = Date.now();
+// Warm-up edits first (WARMUP incremental changes, then a whole-text revert): the baseline is taken after them,
+// once every kind of event in the soak has been seen (the first whole-text replacement keeps ~4 MB for good,
+// measured flat over repeated reverts; see the end of the run).
+const WARMUP = opt('warmup', 300);
+let tChanges = Date.now();
+for (let w = 1; w <= WARMUP; w++) {
+  const at = int(text.length + 1);
+  const ins = SNIPPETS[int(SNIPPETS.length)];
+  const range = { start: pos(at), end: pos(at) };
+  text = text.slice(0, at) + ins + text.slice(at);
+  starts = lineStarts(text);
+  version++;
+  await conn.sendNotification('textDocument/didChange', { textDocument: { uri: bigUri, version }, contentChanges: [{ range, text: ins }] });
+  if (w % 50 === 0) await request('textDocument/hover', { textDocument: { uri: bigUri }, position: pos(at) }, checkHover);
+}
+text = original;
+starts = lineStarts(text);
+version++;
+await conn.sendNotification('textDocument/didChange', { textDocument: { uri: bigUri, version }, contentChanges: [{ text }] });
+await waitVersion(bigUri, version);
+await settle(1000);
+memStart = await memory();
+console.log(`memory at start (after GC): heapUsed ${mb(memStart.heapUsed)}, rss ${mb(memStart.rss)} (cold, before the warm-up edits: heapUsed ${mb(memCold.heapUsed)})`);
+tChanges = Date.now();
 for (let i = 1; i <= CHANGES; i++) {
   const at = int(text.length + 1);
   let del = 0;
@@ -297,12 +330,20 @@ const cyclesMs = Date.now() - tCycles;
 const memAfterCycles = await memory();
 console.log(`open/close: ${CYCLES} cycles in ${(cyclesMs / 1000).toFixed(1)} s`);
 
-// Back to the starting state: the big file holds its original text, the fixtures are closed.
-version++;
-await conn.sendNotification('textDocument/didChange', { textDocument: { uri: bigUri, version }, contentChanges: [{ text: original }] });
-await waitVersion(bigUri, version);
-await settle(1000);
-const memEnd = await memory();
+// Back to the starting state: the big file holds its original text, the fixtures are closed. Done ROUNDS times
+// (whole-text replacements, as a "revert file" does) to tell a one-off retained version from a growing leak.
+const ROUNDS = opt('final-rounds', 3);
+const roundHeaps = [];
+let memEnd;
+for (let r = 0; r < ROUNDS; r++) {
+  version++;
+  await conn.sendNotification('textDocument/didChange', { textDocument: { uri: bigUri, version }, contentChanges: [{ text: original }] });
+  await waitVersion(bigUri, version);
+  await settle(1000);
+  memEnd = await memory();
+  roundHeaps.push(mb(memEnd.heapUsed));
+}
+console.log(`heap after GC after each whole-text revert: ${roundHeaps.join(', ')}`);
 const alive = exited === undefined;
 const unhandled = stderr.split('\n').filter((l) => /SOAK_UNHANDLED|SOAK_UNCAUGHT/.test(l));
 latencies.sort((a, b) => a - b);
@@ -314,7 +355,7 @@ console.log(`requests: ${latencies.length} (latency p50 ${q(0.5)} ms, p99 ${q(0.
 console.log(`malformed responses/notifications: ${malformed.length}${malformed.length ? ` (first: ${malformed[0]})` : ''}`);
 console.log(`unhandled rejections / uncaught exceptions in the server: ${unhandled.length}${unhandled.length ? ` (first: ${unhandled[0]})` : ''}`);
 console.log(`server alive at the end: ${alive}`);
-console.log(`heap after GC by phase: start ${mb(memStart.heapUsed)}, after the changes ${mb(memAfterChanges.heapUsed)}, after the open/close cycles ${mb(memAfterCycles.heapUsed)}, end ${mb(memEnd.heapUsed)}`);
+console.log(`heap after GC by phase: cold ${mb(memCold.heapUsed)}, start (after warm-up) ${mb(memStart.heapUsed)}, after the changes ${mb(memAfterChanges.heapUsed)}, after the open/close cycles ${mb(memAfterCycles.heapUsed)}, end ${mb(memEnd.heapUsed)}`);
 console.log(`memory after GC: heapUsed ${mb(memStart.heapUsed)} -> ${mb(memEnd.heapUsed)} (${((heapRatio - 1) * 100).toFixed(1)} %), rss ${mb(memStart.rss)} -> ${mb(memEnd.rss)} (${((rssRatio - 1) * 100).toFixed(1)} %)`);
 console.log(`total time: ${((Date.now() - tStart) / 1000).toFixed(1)} s`);
 

@@ -29,6 +29,8 @@ export interface CliOptions {
   unsafeFixes: boolean;
   cache: boolean;
   cacheLocation?: string;
+  /** Opt-in live checks: a postgres:// URL, or 'env' for DATABASE_URL. */
+  databaseUrl?: string;
   color: boolean;
 }
 
@@ -65,6 +67,11 @@ Cache:
       --no-cache               do not read or write the result cache
       --cache-location <dir>   where the cache lives
 
+Live database (opt-in, read-only):
+      --database-url <url|env> also check against this database (env: DATABASE_URL): unapplied
+                               migrations, queries (PREPARE in a rolled-back read-only transaction),
+                               pool sizes against max_connections. The password is never printed.
+
   -v, --version                print the version
   -h, --help                   print this help
 
@@ -97,6 +104,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         'unsafe-fixes': { type: 'boolean' },
         'no-cache': { type: 'boolean' },
         'cache-location': { type: 'string' },
+        'database-url': { type: 'string' },
         'no-color': { type: 'boolean' },
       },
     });
@@ -137,6 +145,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     unsafeFixes: v['unsafe-fixes'] ?? false,
     cache: !(v['no-cache'] ?? false),
     cacheLocation: v['cache-location'],
+    databaseUrl: v['database-url'],
     color: !(v['no-color'] ?? false),
   };
 }

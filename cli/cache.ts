@@ -56,7 +56,7 @@ export function sha(parts: readonly string[]): string {
   return h.digest('hex');
 }
 
-export function contentHash(text: string): string {
+export function contentHash(text: string | Buffer): string {
   return createHash('sha1').update(text).digest('hex');
 }
 

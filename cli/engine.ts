@@ -4,6 +4,7 @@
  * run never loads TypeScript. `loadEngine()` (cli/engine-loader.ts) is the only way the CLI reaches it.
  */
 import { discoverMigrations } from '../rules/src/migrations';
+export { checkLiveDatabase } from '../rules/src/migrations/live';
 
 export { Project, RULES, initSqlParser, type FileResult } from '../rules/src';
 

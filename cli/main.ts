@@ -1,6 +1,6 @@
 /** Entry point of the `pglint` command (bundled to dist/cli.js, started by bin/pglint.js). */
 import { run } from './run';
-import { startServer } from '../server/server';
+import * as path from 'node:path';
 
 // `pglint | head`: a closed pipe ends the run quietly instead of crashing on EPIPE.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -10,7 +10,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 if (process.argv[2] === 'lsp') {
   // `pglint lsp --stdio`: the same language server the VS Code extension runs, for any editor.
-  startServer();
+  // dist/server.js (beside this bundle) starts on the transport given on the command line; loading it only
+  // here keeps the engine out of the CLI's light bundle.
+  require(path.join(__dirname, 'server.js'));
 } else {
   void run(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr }).then((code) => {
     process.exitCode = code;

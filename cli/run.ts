@@ -102,6 +102,11 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
   });
   const lintAll = (): Promise<{ reports: FileReport[]; crashed: number }> => linter.lintAll(discovered.files);
   let { reports, crashed } = await lintAll();
+
+  // Live database checks: opt-in (a URL on the command line or in the config), read-only, never cached.
+  const databaseUrl = options.databaseUrl === 'env' ? io.env.DATABASE_URL : (options.databaseUrl ?? config.database?.url);
+  if (options.databaseUrl === 'env' && !databaseUrl) io.stderr.write('pglint: warning: --database-url env given but DATABASE_URL is not set\n');
+  if (databaseUrl) reports = await withLiveFindings(reports, root, config, databaseUrl, discovered.files, io);
   if (options.fix) {
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
       const texts = new Map(reports.map((r) => [r.file, r.text]));
@@ -220,12 +225,37 @@ interface LinterSettings {
   cacheDir?: string;
 }
 
+/** Adds the live-database findings (by file) to the reports; warnings (unreachable, wrong password) go to stderr. */
+async function withLiveFindings(
+  reports: FileReport[], root: string, config: ResolvedConfig, url: string, files: readonly string[], io: CliIo,
+): Promise<FileReport[]> {
+  const engine = await loadEngine();
+  const project = new engine.Project({ root, config });
+  await engine.initSqlParser();
+  await project.prepare({ cacheDir: false });
+  const live = await engine.checkLiveDatabase(project, url, { files: [...files] });
+  for (const w of live.warnings) io.stderr.write(`pglint: warning: ${w}\n`);
+  if (!live.findings.length) return reports;
+  const byFile = new Map(reports.map((r) => [r.file, r]));
+  for (const f of live.findings) {
+    const r = byFile.get(f.file);
+    if (r) r.findings = [...r.findings, f].sort((a, b) => a.start - b.start);
+    else {
+      const nr: FileReport = { file: f.file, findings: [f], get text() { return readTextOrEmpty(f.file); } };
+      byFile.set(f.file, nr);
+      reports = [...reports, nr];
+    }
+  }
+  return reports;
+}
+
 class Linter {
   private engine?: Engine;
   private project?: EngineProject;
   private prepared = false;
   private tmpSchemaDir?: string;
   private texts = new Map<string, string | undefined>();
+  private buffers = new Map<string, Buffer | undefined>();
   private readonly cache?: ResultCache;
   private warnedMigrations = false;
 
@@ -241,14 +271,22 @@ class Linter {
     return path.resolve(this.s.root, rel);
   }
 
+  /** File bytes (undefined when unreadable); hashed as bytes, decoded only when the engine or a report needs the text. */
+  private bytes(abs: string): Buffer | undefined {
+    if (this.buffers.has(abs)) return this.buffers.get(abs);
+    let b: Buffer | undefined;
+    try {
+      b = fs.readFileSync(abs);
+    } catch {
+      b = undefined;
+    }
+    this.buffers.set(abs, b);
+    return b;
+  }
+
   private text(abs: string): string | undefined {
     if (this.texts.has(abs)) return this.texts.get(abs);
-    let t: string | undefined;
-    try {
-      t = fs.readFileSync(abs, 'utf8');
-    } catch {
-      t = undefined;
-    }
+    const t = this.bytes(abs)?.toString('utf8');
     this.texts.set(abs, t);
     return t;
   }
@@ -261,7 +299,7 @@ class Linter {
       this.project = new this.engine.Project({
         root: this.s.root,
         config: this.s.config,
-        readFile: (p) => (this.texts.has(p) && this.texts.get(p) !== undefined ? this.texts.get(p) : readFromDisk(p)),
+        readFile: (p) => (this.buffers.get(p) !== undefined ? this.text(p) : readFromDisk(p)),
       });
     }
     return this.project;
@@ -284,6 +322,7 @@ class Linter {
   invalidate(files: readonly string[]): void {
     for (const f of files) {
       this.texts.delete(f);
+      this.buffers.delete(f);
       this.project?.invalidate(f);
     }
   }
@@ -302,12 +341,12 @@ class Linter {
   async lintAll(files: readonly string[]): Promise<{ reports: FileReport[]; crashed: number }> {
     const { io, root } = this.s;
     const debug = io.env.PGLINT_DEBUG === '1';
-    for (const f of files) this.text(f);
+    for (const f of files) this.bytes(f);
     const hashes = new Map<string, string | undefined>();
     const hashOf = (rel: string): string | undefined => {
       if (hashes.has(rel)) return hashes.get(rel);
-      const t = this.text(this.abs(rel));
-      const h = t === undefined ? undefined : contentHash(t);
+      const b = this.bytes(this.abs(rel));
+      const h = b === undefined ? undefined : contentHash(b);
       hashes.set(rel, h);
       return h;
     };
@@ -384,7 +423,11 @@ class Linter {
       if (key !== undefined && entry?.key === key && entry.result && Array.isArray(entry.result.findings)) results.set(files[i]!, entry.result);
       else misses.push(files[i]!);
     }
-    if (io.env.PGLINT_DEBUG_CACHE === '1') io.stderr.write(`cache: ${files.length - misses.length} hits, ${misses.length} misses\n`);
+    const debugCache = io.env.PGLINT_DEBUG_CACHE === '1';
+    if (debugCache) {
+      io.stderr.write(`cache: ${files.length - misses.length} hits, ${misses.length} misses\n`);
+      for (const f of misses) io.stderr.write(`cache: miss ${this.rel(f)}\n`);
+    }
     if (data && misses.length === 0) this.warnMigrations(data.migrationError);
 
     // 3. The engine for the misses: in this thread, or in workers when there are many.
@@ -422,7 +465,7 @@ class Linter {
           }
           for (const r of rs) results.set(r.file, r);
         }
-        if (debug) io.stderr.write(`pglint: ${slices.length} workers\n`);
+        if (debug || debugCache) io.stderr.write(`workers: ${slices.length}\n`);
       } else {
         await this.prepare(project, false);
       }
@@ -476,8 +519,11 @@ class Linter {
         continue;
       }
       for (const message of r.errors ?? []) io.stderr.write(`pglint: warning: ${debug ? message : message.split('\n')[0]}\n`);
+      if (r.skipped) io.stderr.write(`pglint: warning: ${path.relative(io.cwd, file) || file}: skipped, ${r.skipped}\n`);
       if (r.skipped && r.findings.length === 0) continue;
-      reports.push({ file, text: this.text(file) ?? '', findings: r.findings });
+      // The text is decoded only if a formatter asks (files with findings): clean files cost a hash, no decode.
+      const text = (f: string): string => this.text(f) ?? '';
+      reports.push({ file, findings: r.findings, get text() { return text(file); } });
     }
     return { reports, crashed };
   }

@@ -17,7 +17,8 @@ const typescriptAsEsm = {
   name: 'typescript-as-esm',
   setup(b) {
     b.onResolve({ filter: /^typescript$/ }, (args) =>
-      args.namespace === 'ts-esm' ? undefined : { path: 'typescript', namespace: 'ts-esm' });
+      // sideEffects: false lets a bundle that uses no TypeScript export (dist/cli.js) drop it entirely.
+      args.namespace === 'ts-esm' ? undefined : { path: 'typescript', namespace: 'ts-esm', sideEffects: false });
     b.onLoad({ filter: /.*/, namespace: 'ts-esm' }, () => {
       const tsPath = require.resolve('typescript');
       const names = Object.keys(require(tsPath)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
@@ -55,24 +56,7 @@ const engineExternal = {
       /[\\/]cli[\\/]engine-loader\.ts$/.test(args.importer) ? { path: './engine.js', external: true } : undefined);
   },
 };
-/**
- * `pglint lsp` (cli/main.ts) imports the language server, which holds the whole engine. In dist/cli.js that
- * import becomes a stub that loads dist/server.js (the server bundle, which starts on the transport given on
- * the command line) only when called, so linting never pays for it.
- */
-const lazyServer = {
-  name: 'lazy-server',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.\/server\/server$/ }, (args) =>
-      /[\\/]cli[\\/]main\.ts$/.test(args.importer) ? { path: 'server-stub', namespace: 'lazy-server' } : undefined);
-    b.onResolve({ filter: /^\.\/server\.js$/, namespace: 'lazy-server' }, () => ({ path: './server.js', external: true }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-server' }, () => ({
-      contents: 'export function startServer() { return require("./server.js"); }',
-      loader: 'js',
-    }));
-  },
-};
-const light = { ...common, plugins: [engineExternal, lazyServer, typescriptAsEsm], metafile: true };
+const light = { ...common, plugins: [engineExternal, typescriptAsEsm], metafile: true };
 
 const [cliBuild, workerBuild] = await Promise.all([
   build({ ...light, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js' }),
@@ -84,7 +68,8 @@ const [cliBuild, workerBuild] = await Promise.all([
 
 // The light bundles must not contain TypeScript (it would load on every run).
 for (const [name, result] of [['dist/cli.js', cliBuild], ['dist/worker.js', workerBuild]]) {
-  const heavy = Object.keys(result.metafile.inputs).filter((f) => /node_modules[\\/]typescript[\\/]|^ts-esm:/.test(f));
+  const included = Object.values(result.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([f]) => f));
+  const heavy = included.filter((f) => /node_modules[\\/]typescript[\\/]|^ts-esm:/.test(f));
   if (heavy.length) throw new Error(`${name} bundles TypeScript (${heavy.join(', ')}): reach the engine through cli/engine-loader.ts`);
 }
 

@@ -55,4 +55,6 @@ export interface PglintSettings {
   migrations: { paths: string[] };
   docs: { baseUrl: string; language: 'auto' | 'en' | 'fr' };
   trace: { server: 'off' | 'messages' | 'verbose' };
+  /** Opt-in live checks against this database (read-only). Empty: off. */
+  database: { url: string };
 }

@@ -40,6 +40,7 @@ import { LineIndex } from '../rules/src/engine/text';
 import type { Finding, Fix, Language } from '../rules/src/engine/types';
 import { Project } from '../rules/src/engine/project';
 import { initSqlParser } from '../rules/src/engine/sqlparse';
+import { checkLiveDatabase, redactUrl } from '../rules/src/migrations/live';
 import { RULES } from '../rules/src/registry';
 import { DB_API_NOTES, dbApiAt } from './dbApi';
 import { dbApiMarkdown, ruleMarkdown } from './docs';
@@ -70,6 +71,8 @@ interface FolderState {
   settings: PglintSettings;
   config: ResolvedConfig;
   project: Project;
+  /** Findings of the opt-in live-database checks (pglint.database.url), by file. */
+  live?: Map<string, Finding[]>;
 }
 
 interface CacheEntry {
@@ -189,7 +192,8 @@ export function startServer(given?: Connection): Connection {
       }
     }
     await prepareMigrations(project);
-    return { root: folder.root, uri: folder.uri, settings, config, project };
+    const live = config.database?.url ? await liveChecks(project, config.database.url) : undefined;
+    return { root: folder.root, uri: folder.uri, settings, config, project, live };
   }
 
   /** Builds the schema the folder's migrations produce (in-memory PGlite) and lints the migrations. Never throws. */
@@ -205,6 +209,19 @@ export function startServer(given?: Connection): Connection {
     if (err) logError(`migrations of ${project.root} could not be replayed: ${err}`);
     const n = project.migrationSet()?.migrations.length ?? 0;
     if (n > 0) log(`${n} migration file(s) replayed for ${project.root} in ${Date.now() - t0} ms`);
+  }
+
+  /** Opt-in, read-only checks against the configured database; warnings are logged, the password never is. */
+  async function liveChecks(project: Project, url: string): Promise<Map<string, Finding[]>> {
+    const byFile = new Map<string, Finding[]>();
+    try {
+      const live = await checkLiveDatabase(project, url);
+      for (const w of live.warnings) log(w);
+      for (const f of live.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+    } catch (e) {
+      logError(`live database checks failed: ${errorText(e).replace(url, redactUrl(url))}`);
+    }
+    return byFile;
   }
 
   function isMigrationFile(st: FolderState, file: string): boolean {
@@ -307,7 +324,7 @@ export function startServer(given?: Connection): Connection {
         if (!current()) return undefined;
         if (result.skipped) log(`${file}: ${result.skipped}`);
         for (const err of result.errors ?? []) logError(err);
-        findings = result.findings.filter((f) => f.file === file);
+        findings = [...result.findings.filter((f) => f.file === file), ...(st.live?.get(file) ?? [])];
         sendStatus({ uri, state: 'ok', findings: findings.length });
       } catch (e) {
         logError(`lint failed for ${file}: ${errorText(e)}`);

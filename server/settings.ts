@@ -13,6 +13,7 @@ export const DEFAULT_SETTINGS: PglintSettings = {
   migrations: { paths: [] },
   docs: { baseUrl: '', language: 'auto' },
   trace: { server: 'off' },
+  database: { url: '' },
 };
 
 const SEVERITIES = new Set<string>(['off', 'warn', 'error']);
@@ -27,6 +28,7 @@ export function normalizeSettings(raw: unknown): PglintSettings {
   const docs = isRecord(s.docs) ? s.docs : {};
   const migrations = isRecord(s.migrations) ? s.migrations : {};
   const trace = isRecord(s.trace) ? s.trace : {};
+  const database = isRecord(s.database) ? s.database : {};
   const lang = docs.language;
   return {
     enable: typeof s.enable === 'boolean' ? s.enable : true,
@@ -37,6 +39,7 @@ export function normalizeSettings(raw: unknown): PglintSettings {
       language: lang === 'en' || lang === 'fr' ? lang : 'auto',
     },
     trace: { server: trace.server === 'messages' || trace.server === 'verbose' ? trace.server : 'off' },
+    database: { url: typeof database.url === 'string' ? database.url : '' },
   };
 }
 
@@ -96,5 +99,7 @@ export function mergeSettings(fileConfig: ResolvedConfig, settings: PglintSettin
     docs: { baseUrl, language },
   };
   if (fileConfig.database && ctx.trusted) merged.database = fileConfig.database;
+  // The user's own setting (not the workspace's file) may turn the live checks on in any workspace.
+  if (settings.database.url) merged.database = { url: settings.database.url };
   return merged;
 }

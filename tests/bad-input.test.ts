@@ -15,11 +15,13 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Project, MAX_FILE_BYTES } from '../rules/src/engine/project';
 import { initSqlParser } from '../rules/src/engine/sqlparse';
+import { checkLiveDatabase } from '../rules/src/migrations/live';
+import { LspClient, SERVER, baseCapabilities, waitFor } from './lsp-harness';
+import { findPgBin, startPgServer } from './helpers/pg-server';
 
 const REPO = path.resolve(__dirname, '..');
 const CLI = path.join(REPO, 'bin', 'pglint.js');
 const IS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
-const LIVE_DB_MODULE = path.join(REPO, 'rules', 'src', 'migrations', 'live.ts');
 
 interface JsonFile {
   filePath: string;
@@ -107,9 +109,7 @@ describe('files pglint does not analyse', () => {
     expect(r.stderr).not.toMatch(/internal error/);
   });
 
-  // cli/run.ts drops a skipped file without a word (`if (result.skipped && result.findings.length === 0) continue;`).
-  // The message exists (FileResult.skipped, logged by the language server); the CLI adapter must print it.
-  it.skip('CLI prints why a file was skipped (too large, binary) — SKIPPED until cli/run.ts prints FileResult.skipped', () => {
+  it('CLI prints why a file was skipped (too large, binary)', () => {
     const dir = tempProject({ 'src/db.ts': DB_TS, 'src/big.ts': '//' + 'x'.repeat(MAX_FILE_BYTES + 10), 'src/bin.ts': Buffer.from([0x69, 0, 1, 2, 0xff]) });
     const r = cli(dir);
     expect(r.stderr).toMatch(/big\.ts.*larger than 2 MiB/);
@@ -137,6 +137,30 @@ describe('files pglint does not analyse', () => {
     expect(ids(r.report, 'src/latin1.ts')).toEqual(['3:no-sql-concatenation']);
     expect(ids(r.report, 'src/db.ts')).toEqual(['4:no-sql-concatenation']);
     expect(r.report!.some((f) => f.relativePath === 'src/bin.ts' && f.messages.length)).toBe(false);
+  });
+});
+
+describe('language server on files it does not analyse', () => {
+  it('a document over the size limit and a binary one: logged with the reason, no diagnostics, the server keeps answering', async () => {
+    if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first (npm test does it)`);
+    const dir = tempProject({ 'src/db.ts': DB_TS, 'src/big.ts': "import { pool } from './db';\n", 'src/bin.ts': "import { pool } from './db';\n" });
+    const client = new LspClient(['--stdio'], SERVER, dir);
+    try {
+      await client.initialize(dir, baseCapabilities());
+      const big = await client.open(path.join(dir, 'src/big.ts'));
+      await client.applyEdits(big, [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, newText: "import { pool } from './db';\npool.query('SELECT ' + x);\n// " + 'x'.repeat(MAX_FILE_BYTES) + '\n' }]);
+      const bin = await client.open(path.join(dir, 'src/bin.ts'));
+      await client.applyEdits(bin, [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, newText: "import { pool } from './db';\u0000\npool.query('SELECT ' + x);\n" }]);
+      expect(await client.waitDiagnostics(big)).toEqual([]);
+      expect(await client.waitDiagnostics(bin)).toEqual([]);
+      await waitFor('skip messages in the server log', () => client.logs.some((l) => /big\.ts: larger than 2 MiB/.test(l)) && client.logs.some((l) => /bin\.ts: binary file/.test(l)));
+      const db = await client.open(path.join(dir, 'src/db.ts'));
+      const diags = await client.waitDiagnostics(db, (d) => d.length > 0);
+      expect(diags.map((d) => String(d.code))).toEqual(['no-sql-concatenation']);
+      expect(client.exited).toBeUndefined();
+    } finally {
+      await client.close();
+    }
   });
 });
 
@@ -253,20 +277,61 @@ describe('migrations', () => {
 });
 
 describe('live database', () => {
-  // The live-database check (rules/src/migrations/live.ts) is another helper's work in progress; until that
-  // module exists there is no code path to test. The test below is written against the CLI + config
-  // (`database.url`), so it needs no knowledge of the module's API and runs as soon as the module exists.
-  const exists = fs.existsSync(LIVE_DB_MODULE);
-  it.skipIf(!exists)(`unreachable database: one warning, the run continues, the password is not printed${exists ? '' : ' — SKIPPED: rules/src/migrations/live.ts does not exist yet'}`, () => {
+  const PASSWORD_IN_URL = 'S3cretPassw0rd';
+  const noPassword = (texts: string[]) => {
+    for (const t of texts) {
+      expect(t).not.toContain(PASSWORD_IN_URL);
+      expect(t).not.toContain(encodeURIComponent(PASSWORD_IN_URL));
+    }
+  };
+
+  it('unreachable server (engine, rules/src/migrations/live.ts): one warning, no finding, password not printed; linting goes on', async () => {
+    const dir = tempProject({ 'src/db.ts': DB_TS });
+    const project = new Project({ root: dir });
+    await project.prepare({ cacheDir: false });
+    const t0 = Date.now();
+    const r = await checkLiveDatabase(project, `postgres://app:${PASSWORD_IN_URL}@127.0.0.1:1/app`, { timeoutMs: 3000 });
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(r.warnings).toHaveLength(1);
+    expect(r.findings).toEqual([]);
+    noPassword(r.warnings);
+    expect(project.lintFile(path.join(dir, 'src/db.ts')).findings.map((f) => f.ruleId)).toEqual(['no-sql-concatenation']);
+  });
+
+  const PG = findPgBin();
+  it.skipIf(!PG && process.env.CI !== 'true')(`wrong password (engine, real PostgreSQL): one warning, password not printed${PG ? '' : ' — SKIPPED: no PostgreSQL server binaries'}`, async () => {
+    if (!PG) throw new Error('CI=true and no PostgreSQL server binaries');
+    const server = await startPgServer({ maxConnections: 10 });
+    try {
+      const dir = tempProject({ 'src/db.ts': DB_TS });
+      const project = new Project({ root: dir });
+      await project.prepare({ cacheDir: false });
+      const url = `postgres://postgres:${PASSWORD_IN_URL}@127.0.0.1:${server.port}/postgres`; // not the superuser's password
+      const r = await checkLiveDatabase(project, url, { timeoutMs: 5000 });
+      expect(r.warnings).toHaveLength(1);
+      expect(r.warnings[0]).toMatch(/password|authentication/i);
+      expect(r.findings).toEqual([]);
+      noPassword(r.warnings);
+      // The right password connects (so the warning above is about the password, not the server).
+      const ok = await checkLiveDatabase(project, server.superUrl, { timeoutMs: 5000 });
+      expect(ok.warnings.filter((w) => /authentication|cannot connect|unreachable/i.test(w))).toEqual([]);
+    } finally {
+      server.stop();
+    }
+  });
+
+  // The CLI wiring of the live checks (`database.url` / `--database-url`) is another helper's work in progress:
+  // this runs once `pglint --help` documents the option.
+  const cliHasLive = /--database-url/.test(spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).stdout ?? '');
+  it.skipIf(!cliHasLive)(`CLI with an unreachable database: one warning, the run continues, exit not 2, password not printed${cliHasLive ? '' : ' — SKIPPED: the CLI does not wire the live checks yet (no --database-url in --help)'}`, () => {
     const dir = tempProject({
       'src/db.ts': DB_TS,
-      'pglint.config.json': JSON.stringify({ database: { url: 'postgres://app:S3cretPassw0rd@127.0.0.1:1/app' } }),
+      'pglint.config.json': JSON.stringify({ database: { url: `postgres://app:${PASSWORD_IN_URL}@127.0.0.1:1/app` } }),
     });
     const r = cli(dir);
     expect([0, 1]).toContain(r.status);
-    expect(r.stderr).not.toContain('S3cretPassw0rd');
-    expect(r.stdout).not.toContain('S3cretPassw0rd');
-    const dbWarnings = r.stderr.split('\n').filter((l) => /database/i.test(l));
+    noPassword([r.stderr, r.stdout]);
+    const dbWarnings = r.stderr.split('\n').filter((l) => /warning/i.test(l) && /database|connect/i.test(l));
     expect(dbWarnings).toHaveLength(1);
     expect(ids(r.report, 'src/db.ts')).toEqual(['4:no-sql-concatenation']);
   });
@@ -343,7 +408,9 @@ describe('a file deleted while it is analysed', () => {
     const report = JSON.parse(stdout) as JsonFile[];
     // The files that remain are all linted; the deleted ones produce no finding and no crash.
     for (let i = 1; i < 40; i += 2) expect(ids(report, `src/gen/f${i}.ts`)).toEqual(['2:no-sql-concatenation']);
-    for (let i = 0; i < 40; i += 2) expect(ids(report, `src/gen/f${i}.ts`)).toEqual([]);
+    // A deleted file is either reported from the text read before it went (the project may read sources while it
+    // prepares) or not at all: never a crash, never a half-read result.
+    for (let i = 0; i < 40; i += 2) expect([[], ['2:no-sql-concatenation']]).toContainEqual(ids(report, `src/gen/f${i}.ts`));
     // Record whether the deletion really fell between discovery and lint (it does unless the machine is very slow).
     expect(stillRunning, 'the CLI had finished before the files were deleted: the window was missed').toBe(true);
   });

@@ -174,6 +174,16 @@ describe.skipIf(!PG_BIN && !IN_CI)('safe fixes on a real PostgreSQL', () => {
       '  return rows;',
       '}',
     ].join('\n'),
+    'SQL built in a local const used once at the call': [
+      "import { Pool } from 'pg';",
+      'const pool = new Pool();',
+      '',
+      'export async function findUser(email: string) {',
+      "  const sql = \"SELECT id, email FROM users WHERE email = '\" + email + \"' ORDER BY id\";",
+      '  const { rows } = await pool.query(sql);',
+      '  return rows;',
+      '}',
+    ].join('\n'),
     'SQL in a variable with existing parameters': [
       "import { Pool } from 'pg';",
       'const pool = new Pool();',
@@ -322,13 +332,9 @@ describe.skipIf(!PG_BIN && !IN_CI)('safe fixes on a real PostgreSQL', () => {
     expect(await balances()).toEqual([{ id: 1, balance: 90 }, { id: 2, balance: 60 }]);
   });
 
-  // KNOWN BUG (reported to the lead, issue 6): on a body that opens a transaction, the "safe" moveToFinally
-  // releases the client while its transaction is aborted; pg's pool hands that same connection to the next
-  // caller, whose queries then fail with "current transaction is aborted". The original leaked the client
-  // instead. The fix needs a ROLLBACK in a catch (the docs' good form), `client.release(err)`, or to be
-  // downgraded to unsafe when the body starts a transaction. `it.fails` keeps this reproducer running: it
-  // turns red when the rule is fixed — then change it to `it`.
-  it.fails('KNOWN BUG: after the fixed transfer throws, the next query on the pool succeeds (client not left in the aborted transaction)', async () => {
+  // A client released while its transaction is aborted would go back to the pool broken: when the code
+  // opens a transaction, the fix rolls it back in a catch before releasing (found by this test, then fixed).
+  it('after the fixed transfer throws, the next query on the pool succeeds (no client left in an aborted transaction)', async () => {
     type Mod = { transfer(from: number, to: number, amount: number): Promise<void> };
     await resetTables();
     const { fixed } = applySafeFix(TRANSFER, 'no-unreleased-client', 'moveToFinally');

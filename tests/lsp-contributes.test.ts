@@ -164,3 +164,20 @@ describe('database API lookup for teaching hovers (server/dbApi.ts)', () => {
     expect(dbApiAt(m, other.indexOf("query('BEGIN')") + 1)).toBeUndefined();
   });
 });
+
+describe('pglint.database.url (opt-in live checks)', () => {
+  const fileConfig = { ...defaultConfig(knownRulesForTest()), database: { url: 'postgres://from-file' } };
+  it('the user setting turns the live checks on, in trusted and untrusted workspaces alike', () => {
+    const settings = normalizeSettings({ database: { url: 'postgres://me@localhost/app' } });
+    expect(mergeSettings(defaultConfig(knownRulesForTest()), settings, { trusted: false }).database).toEqual({ url: 'postgres://me@localhost/app' });
+  });
+  it('the workspace file may turn them on only in a trusted workspace', () => {
+    const settings = normalizeSettings({});
+    expect(mergeSettings(fileConfig, settings, { trusted: true }).database).toEqual({ url: 'postgres://from-file' });
+    expect(mergeSettings(fileConfig, settings, { trusted: false }).database).toBeUndefined();
+  });
+});
+
+function knownRulesForTest() {
+  return Object.values(RULES).map((r) => ({ id: r.meta.id, defaultSeverity: r.meta.defaultSeverity, defaultOptions: r.meta.defaultOptions }));
+}

@@ -9,6 +9,7 @@ import { runBody, type Outcome, type ResourceState } from '../engine/flow';
 import { resolveIdentifier, type Binding } from '../engine/scope';
 import { dbKind } from '../engine/values';
 import { isTestFile } from '../engine/parse';
+import { staticText } from '../engine/sqltext';
 import type { FileModel } from '../engine/model';
 import type { Fix, Language, RelatedLocation } from '../engine/types';
 
@@ -107,14 +108,14 @@ export default defineRule<MessageId>({
         why: 'A pool has a fixed number of connections. A client that is not released stays checked out for ever: after a few errors the pool is empty and every request waits for `connectionTimeoutMillis`, then fails. The error path is the one that leaks: an `await client.query(\'BEGIN\')` placed before the `try` whose `finally` releases can throw and skip the release.',
         bad: BAD,
         good: GOOD,
-        fix: 'Quick fix "Move the release into finally" (safe): the statements between `connect()` and the release are wrapped in `try { … } finally { client.release() }`; when there is no release at all, "Wrap in try/finally" (unsafe: it adds a release the code did not have) does the same. Not reported: a release in `finally`, `pool.query()` (it releases by itself), a client returned to the caller or stored in an object that releases it later, `using`, and helpers that take a callback and release in `finally` (`withClient(pool, async (c) => …)`). Extra acquire/release functions can be configured with the `acquireFunctions` and `releaseFunctions` options. In test files only leaks on normal paths are reported: an error there has already failed the test.',
+        fix: 'Quick fix "Move the release into finally" (safe): the statements between `connect()` and the release are wrapped in `try { … } finally { client.release() }` — with a `catch` that runs `ROLLBACK` and rethrows when they open a transaction, so no client goes back to the pool inside an aborted transaction; when there is no release at all, "Wrap in try/finally" (unsafe: it adds a release the code did not have) does the same. Not reported: a release in `finally`, `pool.query()` (it releases by itself), a client returned to the caller or stored in an object that releases it later, `using`, and helpers that take a callback and release in `finally` (`withClient(pool, async (c) => …)`). Extra acquire/release functions can be configured with the `acquireFunctions` and `releaseFunctions` options. In test files only leaks on normal paths are reported: an error there has already failed the test.',
       },
       fr: {
         summary: 'Signale un client emprunté à un pool (`await pool.connect()`, `pool.connect((err, client, done) => …)`, `db.connect()`, `sql.reserve()`, `createQueryRunner()`) qui n’est pas rendu sur tous les chemins — retours, erreurs levées et `await` rejetés compris — ainsi qu’un `new Client()` connecté dans une fonction et jamais fermé.',
         why: 'Un pool a un nombre fixe de connexions. Un client non rendu reste emprunté pour toujours : après quelques erreurs le pool est vide et chaque requête attend `connectionTimeoutMillis`, puis échoue. C’est le chemin d’erreur qui fuit : un `await client.query(\'BEGIN\')` placé avant le `try` dont le `finally` rend le client peut lever une erreur et sauter le `release()`.',
         bad: BAD,
         good: GOOD,
-        fix: 'Correction rapide « Déplacer le release dans finally » (sûre) : les instructions entre `connect()` et le `release()` sont placées dans `try { … } finally { client.release() }` ; s’il n’y a aucun `release()`, « Entourer de try/finally » (non sûre : elle ajoute un `release()` absent du code) fait de même. Non signalés : un `release()` dans `finally`, `pool.query()` (qui rend le client seul), un client renvoyé à l’appelant ou stocké dans un objet qui le rendra plus tard, `using`, et les fonctions qui prennent un callback et rendent le client dans `finally` (`withClient(pool, async (c) => …)`). Des fonctions d’emprunt et de restitution supplémentaires se configurent avec les options `acquireFunctions` et `releaseFunctions`. Dans les fichiers de test, seules les fuites sur les chemins normaux sont signalées : une erreur y fait déjà échouer le test.',
+        fix: 'Correction rapide « Déplacer le release dans finally » (sûre) : les instructions entre `connect()` et le `release()` sont placées dans `try { … } finally { client.release() }` — avec un `catch` qui exécute `ROLLBACK` et relance l’erreur quand elles ouvrent une transaction, pour qu’aucun client ne revienne au pool dans une transaction avortée ; s’il n’y a aucun `release()`, « Entourer de try/finally » (non sûre : elle ajoute un `release()` absent du code) fait de même. Non signalés : un `release()` dans `finally`, `pool.query()` (qui rend le client seul), un client renvoyé à l’appelant ou stocké dans un objet qui le rendra plus tard, `using`, et les fonctions qui prennent un callback et rendent le client dans `finally` (`withClient(pool, async (c) => …)`). Des fonctions d’emprunt et de restitution supplémentaires se configurent avec les options `acquireFunctions` et `releaseFunctions`. Dans les fichiers de test, seules les fuites sur les chemins normaux sont signalées : une erreur y fait déjà échouer le test.',
       },
     },
   },
@@ -475,8 +476,10 @@ function buildFix(acq: Acquisition, leak: Outcome, file: FileModel, fr: boolean)
     const indent = indentOf(text, firstInTry ? firstInTry.getStart(sf) : tryStmt.tryBlock.getStart(sf) + 1);
     const movedText = moved.map((s) => reindent(text.slice(lineStart(text, s.getStart(sf)), s.getEnd()), indentOf(text, s.getStart(sf)), indent)).join('\n');
     const insertAt = tryStmt.tryBlock.getStart(sf) + 1;
+    // Moving a BEGIN inside a try that has no catch would release a client in an aborted transaction.
+    const movesTransaction = startsTransaction(moved, name, file);
     return [{
-      id: 'moveToFinally', safety: 'safe',
+      id: 'moveToFinally', safety: movesTransaction && !tryStmt.catchClause ? 'unsafe' : 'safe',
       title: fr ? 'Déplacer dans le try les instructions qui précèdent' : 'Move the statements before the try inside it',
       edits: [
         { start: lineStart(text, moved[0]!.getStart(sf)), end: lineStart(text, tryStmt.getStart(sf)), text: '' },
@@ -500,7 +503,14 @@ function buildFix(acq: Acquisition, leak: Outcome, file: FileModel, fr: boolean)
   const startOff = lineStart(text, wrapped[0]!.getStart(sf));
   const endOff = removeRelease ? removeRelease.getEnd() : wrapped[wrapped.length - 1]!.getEnd();
   const body = wrapped.map((s) => reindent(text.slice(lineStart(text, s.getStart(sf)), s.getEnd()), indentOf(text, s.getStart(sf)), baseIndent + unit)).join('\n');
-  const replacement = `${baseIndent}try {\n${body}\n${baseIndent}} finally {\n${baseIndent}${unit}${releaseCall};\n${baseIndent}}`;
+  // A client released while its transaction is aborted goes back to the pool broken ("current transaction is
+  // aborted" for the next borrower): when the wrapped code opens a transaction, roll it back before releasing.
+  const rollback = startsTransaction(wrapped, name, file)
+    ? kindOfClient === 'typeorm.QueryRunner' ? `await ${name}.rollbackTransaction();` : kindOfClient === 'pg.PoolClient' ? `await ${name}.query('ROLLBACK');` : undefined
+    : '';
+  if (rollback === undefined) safety = 'unsafe';
+  const catchPart = rollback ? ` catch (err) {\n${baseIndent}${unit}${rollback}\n${baseIndent}${unit}throw err;\n${baseIndent}}` : '';
+  const replacement = `${baseIndent}try {\n${body}\n${baseIndent}}${catchPart} finally {\n${baseIndent}${unit}${releaseCall};\n${baseIndent}}`;
   return [{
     id: removeRelease ? 'moveToFinally' : 'wrapTryFinally',
     safety,
@@ -509,6 +519,24 @@ function buildFix(acq: Acquisition, leak: Outcome, file: FileModel, fr: boolean)
       : (fr ? 'Entourer de try/finally avec release()' : 'Wrap in try/finally that releases the client'),
     edits: [{ start: startOff, end: endOff, text: replacement }],
   }];
+}
+
+/** Whether these statements open a transaction on the client (`BEGIN`, `START TRANSACTION`, `startTransaction()`). */
+function startsTransaction(statements: readonly ts.Statement[], name: string, file: FileModel): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n)) return;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ts.isIdentifier(n.expression.expression) && n.expression.expression.text === name) {
+      const method = n.expression.name.text;
+      if (method === 'startTransaction') found = true;
+      const call = file.dbCallAt(n);
+      const sql = call?.sqlArg ? staticText(call.sqlArg, file) : undefined;
+      if (method === 'query' && sql !== undefined && /^\s*(BEGIN|START\s+TRANSACTION)\b/i.test(sql)) found = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  for (const st of statements) visit(st);
+  return found;
 }
 
 function declaresUsedLater(region: readonly ts.Statement[], after: readonly ts.Statement[], sf: ts.SourceFile): boolean {

@@ -1,0 +1,206 @@
+/**
+ * The CLI's result cache and worker threads, end to end on the built CLI (bin/pglint.js → dist/cli.js):
+ * a warm run prints what a cold run prints and loads no TypeScript; a change re-lints the file and the files
+ * that import it (counted with PGLINT_DEBUG_CACHE=1); --no-cache always misses; a corrupt cache is ignored;
+ * worker threads (forced with PGLINT_WORKERS=2) give byte-identical output.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const REPO = path.resolve(__dirname, '..');
+const BIN = process.env.PGLINT_BIN ?? path.join(REPO, 'bin', 'pglint.js');
+
+beforeAll(() => {
+  if (!process.env.PGLINT_BIN && !fs.existsSync(path.join(REPO, 'dist', 'cli.js'))) {
+    const r = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+  }
+});
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function tmp(prefix: string): string {
+  const d = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  dirs.push(d);
+  return d;
+}
+
+const FILES: Record<string, string> = {
+  'package.json': '{"name":"cache-fixture","private":true}\n',
+  'src/db.ts': `import { Pool } from 'pg';\nexport const pool = new Pool();\n`,
+  'src/repo.ts': `import { pool } from './db';\nexport async function findUser(id: number) {\n  return pool.query('SELECT id, name FROM users WHERE id = $1', [id]);\n}\n`,
+  'src/service.ts': `import { findUser } from './repo';\nexport async function all(ids: number[]) {\n  for (const id of ids) {\n    await findUser(id);\n  }\n}\n`,
+  'src/concat.ts': `import { pool } from './db';\nexport async function byName(name: string) {\n  return pool.query("SELECT id FROM users WHERE name = '" + name + "'");\n}\n`,
+  'src/leak.ts': `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function leak() {\n  const client = await pool.connect();\n  await client.query('SELECT 1');\n}\n`,
+  'src/web/view.tsx': `export function View(props: { name: string }) {\n  return props.name.toUpperCase();\n}\n`,
+  'migrations/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);\n',
+};
+
+function project(): string {
+  const dir = tmp('pglint-cache-');
+  for (const [name, text] of Object.entries(FILES)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  hits: number;
+  misses: string[];
+  typescriptLoaded: boolean;
+}
+
+/**
+ * Preloaded into the CLI: reports at exit whether the engine (dist/engine.js, which bundles TypeScript's compiler)
+ * or TypeScript itself was loaded. The build checks that dist/cli.js bundles no TypeScript.
+ */
+const PROBE = path.join(os.tmpdir(), `pglint-ts-probe-${process.pid}.cjs`);
+fs.writeFileSync(PROBE, `process.on('exit', () => {
+  const loaded = Object.keys(require.cache).some((k) => /[\\\\/](engine|typescript)\\.js$/.test(k));
+  process.stderr.write('probe: typescript ' + (loaded ? 'loaded' : 'not loaded') + '\\n');
+});\n`);
+afterAll(() => fs.rmSync(PROBE, { force: true }));
+
+function pglint(cwd: string, args: string[], env: Record<string, string | undefined> = {}): Run {
+  const childEnv: Record<string, string | undefined> = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, PGLINT_DEBUG: undefined, PGLINT_WORKERS: undefined, PGLINT_DEBUG_CACHE: '1', ...env };
+  for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k];
+  const r = spawnSync(process.execPath, ['-r', PROBE, BIN, '.', '--format', 'json', ...args], { cwd, env: childEnv as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 120_000 });
+  const counts = /cache: (\d+) hits, (\d+) misses/.exec(r.stderr);
+  const misses = [...r.stderr.matchAll(/^cache: miss (.+)$/gm)].map((m) => m[1]!).sort();
+  if (counts) expect(Number(counts[2])).toBe(misses.length);
+  expect(r.stderr).not.toContain('internal error');
+  expect(r.stderr).toMatch(/probe: typescript (not )?loaded/);
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    hits: counts ? Number(counts[1]) : -1,
+    misses,
+    typescriptLoaded: /probe: typescript loaded/.test(r.stderr),
+  };
+}
+
+const LINTED = Object.keys(FILES).filter((f) => f !== 'package.json').sort();
+
+describe('result cache', () => {
+  it('a warm run prints exactly what the cold run printed, hits every file and never loads TypeScript', () => {
+    const dir = project();
+    const cache = tmp('pglint-cache-loc-');
+    const cold = pglint(dir, ['--cache-location', cache]);
+    expect(cold.code).toBe(1); // the fixture has errors
+    expect(cold.hits).toBe(0);
+    expect(cold.misses).toEqual(LINTED);
+    expect(cold.typescriptLoaded).toBe(true);
+    const results = JSON.parse(cold.stdout) as { filePath: string; messages: { ruleId: string }[] }[];
+    const rules = results.flatMap((r) => r.messages.map((m) => `${path.relative(dir, r.filePath)}:${m.ruleId}`)).sort();
+    expect(rules).toEqual(expect.arrayContaining(['src/concat.ts:no-sql-concatenation', 'src/leak.ts:no-unreleased-client', 'src/service.ts:no-query-in-loop']));
+
+    const warm = pglint(dir, ['--cache-location', cache]);
+    expect(warm.hits).toBe(LINTED.length);
+    expect(warm.misses).toEqual([]);
+    expect(warm.stdout).toBe(cold.stdout);
+    expect(warm.code).toBe(cold.code);
+    expect(warm.typescriptLoaded).toBe(false);
+
+    const uncached = pglint(dir, ['--no-cache']);
+    expect(uncached.stdout).toBe(cold.stdout);
+  });
+
+  it('a change re-lints the file and the files that import it, and the output matches a cold run', () => {
+    const dir = project();
+    const cache = tmp('pglint-cache-loc-');
+    pglint(dir, ['--cache-location', cache]);
+    // repo.ts no longer queries: service.ts (which imports it) loses its N+1 finding.
+    fs.writeFileSync(path.join(dir, 'src/repo.ts'), `import { pool } from './db';\nexport async function findUser(id: number) {\n  return { id, pool: typeof pool };\n}\n`);
+    const after = pglint(dir, ['--cache-location', cache]);
+    // The changed file, its importer, and the migration (its findings may cite usages anywhere in the code).
+    expect(after.misses).toEqual(['migrations/001_users.sql', 'src/repo.ts', 'src/service.ts']);
+    expect(after.hits).toBe(LINTED.length - 3);
+    const fresh = pglint(dir, ['--no-cache']);
+    expect(after.stdout).toBe(fresh.stdout);
+    expect(after.stdout).not.toContain('no-query-in-loop');
+    // And the next run is warm again.
+    const again = pglint(dir, ['--cache-location', cache]);
+    expect(again.misses).toEqual([]);
+    expect(again.stdout).toBe(fresh.stdout);
+
+    // A migration change re-lints every source file (their SQL is checked against the schema).
+    fs.appendFileSync(path.join(dir, 'migrations/001_users.sql'), 'ALTER TABLE users ADD COLUMN email text;\n');
+    const migrated = pglint(dir, ['--cache-location', cache]);
+    expect(migrated.misses).toEqual(LINTED);
+    expect(migrated.stdout).toBe(pglint(dir, ['--no-cache']).stdout);
+  });
+
+  it('--no-cache always misses and writes nothing', () => {
+    const dir = project();
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    for (let i = 0; i < 2; i++) {
+      const r = pglint(dir, ['--no-cache']);
+      expect(r.hits).toBe(0);
+      expect(r.misses).toEqual(LINTED);
+    }
+    expect(fs.existsSync(path.join(dir, 'node_modules', '.cache', 'pglint'))).toBe(false);
+  });
+
+  it('defaults to node_modules/.cache/pglint under the project root', () => {
+    const dir = project();
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    pglint(dir, []);
+    const files = fs.readdirSync(path.join(dir, 'node_modules', '.cache', 'pglint'));
+    expect(files.some((f) => /^results-[0-9a-f]+\.json$/.test(f))).toBe(true);
+    expect(pglint(dir, []).misses).toEqual([]);
+  });
+
+  it('a corrupt or truncated cache file is ignored: full run, same output, no crash', () => {
+    const dir = project();
+    const cache = tmp('pglint-cache-loc-');
+    const cold = pglint(dir, ['--cache-location', cache]);
+    const file = fs.readdirSync(cache).find((f) => f.startsWith('results-'))!;
+    expect(file).toBeDefined();
+    const full = fs.readFileSync(path.join(cache, file), 'utf8');
+    for (const garbage of ['{not json', full.slice(0, Math.floor(full.length / 2)), '{"format":1,"globalKey":42}', 'null']) {
+      fs.writeFileSync(path.join(cache, file), garbage);
+      const r = pglint(dir, ['--cache-location', cache]);
+      expect(r.code).toBe(cold.code);
+      expect(r.hits).toBe(0);
+      expect(r.stdout).toBe(cold.stdout);
+    }
+    // The run rewrote a valid cache.
+    expect(pglint(dir, ['--cache-location', cache]).misses).toEqual([]);
+  });
+});
+
+describe('worker threads', () => {
+  it('give byte-identical JSON output to the single-thread run', () => {
+    const dir = project();
+    // More files in more folders, so each worker gets its share and cross-file calls span the split.
+    for (let i = 0; i < 12; i++) {
+      fs.mkdirSync(path.join(dir, `src/mod${i}`), { recursive: true });
+      fs.writeFileSync(path.join(dir, `src/mod${i}/handler.ts`), `import { findUser } from '../repo';\nimport { pool } from '../db';\nexport async function h${i}(ids: number[], name: string) {\n  for (const id of ids) {\n    await findUser(id);\n  }\n  await pool.query('SELECT ' + name);\n}\n`);
+    }
+    const single = pglint(dir, ['--no-cache'], { PGLINT_WORKERS: '1' });
+    const threaded = pglint(dir, ['--no-cache'], { PGLINT_WORKERS: '2' });
+    expect(single.stderr).not.toContain('workers:');
+    expect(threaded.stderr).toContain('workers: 2');
+    expect(threaded.code).toBe(single.code);
+    expect(threaded.stdout).toBe(single.stdout);
+    expect(JSON.parse(single.stdout).filter((r: { messages: unknown[] }) => r.messages.length).length).toBeGreaterThan(12);
+    // With the cache too: workers fill it, the warm run reads it.
+    const cache = tmp('pglint-cache-loc-');
+    const filled = pglint(dir, ['--cache-location', cache], { PGLINT_WORKERS: '2' });
+    expect(filled.stdout).toBe(single.stdout);
+    const warm = pglint(dir, ['--cache-location', cache], { PGLINT_WORKERS: '2' });
+    expect(warm.misses).toEqual([]);
+    expect(warm.stdout).toBe(single.stdout);
+  });
+});
