@@ -2,8 +2,9 @@
  * The CLI's result cache: per-file findings keyed by a hash of everything they can depend on.
  *
  * A file's key hashes: the pglint version and engine build, the resolved configuration, the rule ids and the
- * lint options (the "global key"); the file's path and content; the path and content hash of every project file
- * it imports, transitively (its findings may follow calls into them); for source files, the migrations' content
+ * lint options (the "global key"); the file's path and content; the path, content and resolved imports of every
+ * project file it imports, transitively (its findings may follow calls into them), folded into one Merkle key per
+ * import cycle (see `fileKeys`: linear in the number of imports); for source files, the migrations' content
  * (the schema the SQL is checked against); for migration files and other non-source files, the content of the
  * whole file set (their findings may name usages anywhere in the code).
  *
@@ -122,9 +123,18 @@ export class ResultCache {
 }
 
 /**
- * Computes per-file keys from content hashes and the import graph.
+ * Computes per-file keys from content hashes and the import graph, in time linear in files + imports.
  * `deps(rel)` gives a file's resolved imports (relative paths); `hash(rel)` its content hash (undefined when
  * unreadable).
+ *
+ * A file's findings may depend on everything it imports, transitively. Rather than hashing each file's whole
+ * import closure (O(files × closure): hundreds of files deep in a React app), the graph is condensed into its
+ * strongly connected components (Tarjan, iterative: no recursion, so a 100,000-deep import chain is fine), and in
+ * reverse topological order each component gets a Merkle key: hash(its members' paths, contents and resolved
+ * imports, + the keys of the components it imports). A change to any file therefore changes the key of its own
+ * component and of every component that reaches it (its dependents), and nothing else. Files of one import cycle
+ * share a component key, so a change anywhere in a cycle, or in anything the cycle imports, invalidates the whole
+ * cycle.
  */
 export function fileKeys(input: {
   files: readonly string[];
@@ -138,23 +148,85 @@ export function fileKeys(input: {
 }): Map<string, string> {
   const migrationSet = new Set(input.migrationFiles);
   const migrationKey = sha([...input.migrationFiles].sort().flatMap((m) => [m, input.hash(m) ?? '\u0001missing']));
+  const sccKey = componentKeys(input.files, input.deps, input.hash);
   const keys = new Map<string, string>();
   for (const rel of input.files) {
     const own = input.hash(rel);
     if (own === undefined) continue; // unreadable: always analysed (the engine says why)
-    const closure = new Set<string>();
-    const stack = [...input.deps(rel)];
-    while (stack.length) {
-      const d = stack.pop()!;
-      if (closure.has(d) || d === rel) continue;
-      closure.add(d);
-      for (const dd of input.deps(d)) stack.push(dd);
-    }
-    const parts = [input.globalKey, rel, own];
-    for (const d of [...closure].sort()) parts.push(d, input.hash(d) ?? '\u0001missing');
+    const parts = [input.globalKey, rel, own, sccKey.get(rel)!];
     if (input.isSource(rel)) parts.push('migrations', migrationKey);
     if (migrationSet.has(rel) || !input.isSource(rel)) parts.push('project', input.fileSetContentKey);
     keys.set(rel, sha(parts));
   }
   return keys;
+}
+
+/**
+ * The Merkle key of each node's strongly connected component, for every node reachable from `roots`.
+ * Tarjan's algorithm with an explicit stack; components are completed in reverse topological order (a component
+ * is completed after every component it reaches), which is the order the keys need.
+ */
+export function componentKeys(
+  roots: readonly string[],
+  deps: (node: string) => readonly string[],
+  hash: (node: string) => string | undefined,
+): Map<string, string> {
+  const index = new Map<string, number>();
+  const low: number[] = [];
+  const onStack: boolean[] = [];
+  const stack: string[] = [];
+  const keyOf = new Map<string, string>();
+  interface Frame { node: string; i: number; deps: readonly string[]; idx: number }
+  const work: Frame[] = [];
+  let next = 0;
+  const visit = (node: string): void => {
+    const idx = next++;
+    index.set(node, idx);
+    low[idx] = idx;
+    onStack[idx] = true;
+    stack.push(node);
+    work.push({ node, i: 0, deps: deps(node), idx });
+  };
+  for (const root of roots) {
+    if (index.has(root)) continue;
+    visit(root);
+    while (work.length) {
+      const frame = work[work.length - 1]!;
+      if (frame.i < frame.deps.length) {
+        const d = frame.deps[frame.i++]!;
+        const di = index.get(d);
+        if (di === undefined) visit(d);
+        else if (onStack[di] && di < low[frame.idx]!) low[frame.idx] = di;
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent && low[frame.idx]! < low[parent.idx]!) low[parent.idx] = low[frame.idx]!;
+      if (low[frame.idx] !== frame.idx) continue;
+      // frame.node is the root of a component: its members are on the stack above it.
+      const members: string[] = [];
+      let m: string;
+      do {
+        m = stack.pop()!;
+        onStack[index.get(m)!] = false;
+        members.push(m);
+      } while (m !== frame.node);
+      members.sort();
+      const memberSet = members.length > 1 ? new Set(members) : undefined;
+      const parts: string[] = ['scc'];
+      const imported = new Set<string>();
+      for (const member of members) {
+        const ds = [...new Set(deps(member))].sort();
+        parts.push(member, hash(member) ?? '\u0001missing', ds.join('\u0002'));
+        for (const d of ds) {
+          if (d === member || memberSet?.has(d)) continue;
+          imported.add(keyOf.get(d)!); // completed earlier: reverse topological order
+        }
+      }
+      parts.push('imports', ...[...imported].sort());
+      const key = sha(parts);
+      for (const member of members) keyOf.set(member, key);
+    }
+  }
+  return keyOf;
 }

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { componentKeys, fileKeys } from '../cli/cache';
 
 const REPO = path.resolve(__dirname, '..');
 const BIN = process.env.PGLINT_BIN ?? path.join(REPO, 'bin', 'pglint.js');
@@ -177,6 +178,112 @@ describe('result cache', () => {
     }
     // The run rewrote a valid cache.
     expect(pglint(dir, ['--cache-location', cache]).misses).toEqual([]);
+  });
+});
+
+describe('result cache: import cycles', () => {
+  const CYCLE: Record<string, string> = {
+    // a → b → c → a, and c imports shared.ts (a file imported by the cycle).
+    'src/cycle/a.ts': `import { b } from './b';\nexport async function a(ids: number[]): Promise<void> {\n  if (ids.length) await b(ids.slice(1));\n}\n`,
+    'src/cycle/b.ts': `import { c } from './c';\nexport async function b(ids: number[]): Promise<void> {\n  await c(ids);\n}\n`,
+    'src/cycle/c.ts': `import { a } from './a';\nimport { lookup } from './shared';\nexport async function c(ids: number[]): Promise<void> {\n  for (const id of ids) {\n    await lookup(id);\n  }\n  await a([]);\n}\n`,
+    'src/cycle/shared.ts': `import { pool } from '../db';\nexport async function lookup(id: number) {\n  return pool.query('SELECT id FROM users WHERE id = $1', [id]);\n}\n`,
+    // Imports the cycle: a dependent of it.
+    'src/cycle/caller.ts': `import { a } from './a';\nexport async function run(): Promise<void> {\n  await a([1, 2]);\n}\n`,
+  };
+
+  it('a cycle of imports is linted and cached; a change in a file the cycle imports re-lints the whole cycle and its dependents', () => {
+    const dir = project();
+    for (const [name, text] of Object.entries(CYCLE)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    }
+    const all = [...LINTED, ...Object.keys(CYCLE)].sort();
+    const cache = tmp('pglint-cache-loc-');
+    const cold = pglint(dir, ['--cache-location', cache]);
+    expect(cold.misses).toEqual(all);
+    expect(cold.stdout).toContain('no-query-in-loop'); // c.ts: lookup() in a loop
+    const warm = pglint(dir, ['--cache-location', cache]);
+    expect(warm.misses).toEqual([]);
+    expect(warm.stdout).toBe(cold.stdout);
+
+    // shared.ts no longer queries: the loop in c.ts is no longer an N+1.
+    fs.writeFileSync(path.join(dir, 'src/cycle/shared.ts'), `import { pool } from '../db';\nexport async function lookup(id: number) {\n  return { id, pool: typeof pool };\n}\n`);
+    const changed = pglint(dir, ['--cache-location', cache]);
+    expect(changed.misses).toEqual(['migrations/001_users.sql', 'src/cycle/a.ts', 'src/cycle/b.ts', 'src/cycle/c.ts', 'src/cycle/caller.ts', 'src/cycle/shared.ts']);
+    const fresh = pglint(dir, ['--no-cache']);
+    expect(changed.stdout).toBe(fresh.stdout);
+    expect(changed.stdout).not.toBe(cold.stdout);
+
+    // A change inside the cycle re-lints the cycle and its dependents, not the file the cycle imports.
+    fs.appendFileSync(path.join(dir, 'src/cycle/b.ts'), '// touched\n');
+    const inCycle = pglint(dir, ['--cache-location', cache]);
+    expect(inCycle.misses).toEqual(['migrations/001_users.sql', 'src/cycle/a.ts', 'src/cycle/b.ts', 'src/cycle/c.ts', 'src/cycle/caller.ts']);
+    expect(inCycle.stdout).toBe(pglint(dir, ['--no-cache']).stdout);
+  });
+});
+
+describe('fileKeys (component keys over the import graph)', () => {
+  const keysOf = (graph: Record<string, string[]>, hashes: Record<string, string>): Map<string, string> =>
+    fileKeys({
+      files: Object.keys(graph),
+      globalKey: 'g',
+      deps: (r) => graph[r] ?? [],
+      hash: (r) => hashes[r],
+      isSource: () => true,
+      migrationFiles: [],
+      fileSetContentKey: 'set',
+    });
+  const changedKeys = (before: Map<string, string>, after: Map<string, string>): string[] =>
+    [...before.keys()].filter((k) => before.get(k) !== after.get(k)).sort();
+
+  it('a change changes the keys of the file, of its dependents and of its whole cycle, and no others', () => {
+    // top → x → (p ↔ q) → leaf ; side → leaf2 ; self imports itself
+    const graph: Record<string, string[]> = {
+      top: ['x'], x: ['p'], p: ['q'], q: ['p', 'leaf'], leaf: [], side: ['leaf2'], leaf2: [], self: ['self'],
+    };
+    const hashes = Object.fromEntries(Object.keys(graph).map((k) => [k, `h-${k}`]));
+    const base = keysOf(graph, hashes);
+    expect(new Set(base.values()).size).toBe(base.size); // every file its own key (path is part of it)
+    expect(keysOf(graph, { ...hashes })).toEqual(base); // deterministic
+    expect(changedKeys(base, keysOf(graph, { ...hashes, leaf: 'h2' }))).toEqual(['leaf', 'p', 'q', 'top', 'x']);
+    expect(changedKeys(base, keysOf(graph, { ...hashes, p: 'h2' }))).toEqual(['p', 'q', 'top', 'x']);
+    expect(changedKeys(base, keysOf(graph, { ...hashes, q: 'h2' }))).toEqual(['p', 'q', 'top', 'x']);
+    expect(changedKeys(base, keysOf(graph, { ...hashes, x: 'h2' }))).toEqual(['top', 'x']);
+    expect(changedKeys(base, keysOf(graph, { ...hashes, leaf2: 'h2' }))).toEqual(['leaf2', 'side']);
+    expect(changedKeys(base, keysOf(graph, { ...hashes, self: 'h2' }))).toEqual(['self']);
+    // An import resolved elsewhere (same content: e.g. a new file shadows the old target) changes the importers.
+    expect(changedKeys(base, keysOf({ ...graph, q: ['p', 'leaf2'] }, hashes))).toEqual(['p', 'q', 'top', 'x']);
+    // Unreadable files get no key (always analysed), and their importers' keys still change.
+    const { leaf: _leaf, ...noLeaf } = hashes;
+    const unreadable = keysOf(graph, noLeaf);
+    expect(unreadable.has('leaf')).toBe(false);
+    expect(changedKeys(base, unreadable)).toEqual(['leaf', 'p', 'q', 'top', 'x']);
+  });
+
+  it('members of one cycle share a component key; a 200,000-deep import chain needs no recursion and stays linear', () => {
+    const ring = ['r0', 'r1', 'r2', 'r3'];
+    const ringGraph = (n: string): string[] => (n.startsWith('r') ? [`r${(Number(n.slice(1)) + 1) % 4}`, 'out'] : []);
+    const ck = componentKeys(['r2'], ringGraph, (n) => `h-${n}`);
+    expect(new Set(ring.map((r) => ck.get(r))).size).toBe(1);
+    expect(ck.get('out')).not.toBe(ck.get('r0'));
+
+    const N = 200_000;
+    const chain = (n: string): string[] => {
+      const i = Number(n.slice(1));
+      return i + 1 < N ? [`f${i + 1}`] : ['f0']; // the last file closes one huge cycle
+    };
+    let calls = 0;
+    const t0 = performance.now();
+    const keys = componentKeys(['f0'], (n) => (calls++, chain(n)), (n) => `h-${n}`);
+    const ms = performance.now() - t0;
+    expect(keys.size).toBe(N);
+    expect(new Set(keys.values()).size).toBe(1);
+    expect(calls).toBeLessThanOrEqual(2 * N); // each node's imports read a bounded number of times
+    expect(ms).toBeLessThan(20_000);
+    // Open chain: every file its own component, keys all distinct.
+    const open = componentKeys(['f0'], (n) => { const i = Number(n.slice(1)); return i + 1 < N ? [`f${i + 1}`] : []; }, (n) => `h-${n}`);
+    expect(new Set(open.values()).size).toBe(N);
   });
 });
 

@@ -44,12 +44,12 @@ function lint(source: string): Finding[] {
 }
 
 /** The one safe fix `fixId` of rule `ruleId` on this source, applied; checks it re-parses and removes the finding. */
-function applySafeFix(source: string, ruleId: string, fixId: string): { fixed: string; fix: Fix } {
+function applySafeFix(source: string, ruleId: string, fixId: string, safety: Fix['safety'] = 'safe'): { fixed: string; fix: Fix } {
   const findings = lint(source).filter((f) => f.ruleId === ruleId);
   expect(findings.length, `${ruleId} on the original`).toBeGreaterThan(0);
   const fix = findings.flatMap((f) => f.fixes ?? []).find((x) => x.id === fixId);
   expect(fix, `fix ${fixId} offered`).toBeDefined();
-  expect(fix!.safety).toBe('safe');
+  expect(fix!.safety).toBe(safety);
   const { text: fixed, applied } = applyFixes(source, [fix!], FILE);
   expect(applied).toHaveLength(1);
   expect(parse(FILE, fixed).syntaxErrors).toEqual([]);
@@ -381,5 +381,15 @@ describe.skipIf(!PG_BIN && !IN_CI)('safe fixes on a real PostgreSQL', () => {
     expect(badCalls, 'the loop sends one query per order').toBe(orders.length);
     expect(goodCalls, 'the batched form sends one or two').toBeGreaterThanOrEqual(1);
     expect(goodCalls).toBeLessThanOrEqual(2);
+
+    // pglint's own rewrite of the loop (the unsafe quick fix `batchLookup`): same customers, one query.
+    const { fixed } = applySafeFix(docs.bad, 'no-query-in-loop', 'batchLookup', 'unsafe');
+    const rewritten = load<Mod>(fixed);
+    await rewritten.pool().query('SELECT 1');
+    await admin.query('SELECT pg_stat_statements_reset()');
+    const rewrittenRows = await rewritten.mod.customersOf(orders);
+    const rewrittenCalls = await calls();
+    expect(rewrittenRows).toEqual(badRows);
+    expect(rewrittenCalls, 'the rewritten loop sends one query').toBe(1);
   });
 });

@@ -6,6 +6,7 @@ import * as ts from 'typescript';
 import { defineRule } from '../engine/rule';
 import { enclosingLoop } from '../engine/loops';
 import { isTestFile } from '../engine/parse';
+import { parseSql, walkSqlAst } from '../engine/sqlparse';
 import { staticText } from '../engine/sqltext';
 import type { DbCall, FileModel } from '../engine/model';
 import type { Fix, Language, RelatedLocation } from '../engine/types';
@@ -157,6 +158,145 @@ function batchSuggestion(call: DbCall, file: FileModel, language: Language): Fix
   };
 }
 
+/**
+ * The one rewrite pglint offers for an N+1 (unsafe: order and duplicates may change, so never applied by
+ * fix-all): a pg lookup per element of a for-of loop,
+ *   for (const x of xs) { const { rows } = await pool.query('SELECT … WHERE col = $1', [x.key]); … }
+ * becomes one `= ANY($1)` query before the loop and a Map from key to rows inside it.
+ */
+function batchRewrite(call: DbCall, loop: ts.Node, file: FileModel, language: Language): Fix | undefined {
+  if (call.lib !== 'pg' || call.method !== 'query' || !ts.isCallExpression(call.node)) return undefined;
+  if (!ts.isForOfStatement(loop) || loop.awaitModifier || !ts.isBlock(loop.statement)) return undefined;
+  const init = loop.initializer;
+  if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1 || !ts.isIdentifier(init.declarations[0]!.name)) return undefined;
+  const loopVar = init.declarations[0]!.name.text;
+  // The iterable is evaluated twice: only a plain name or property path.
+  if (!isPlainPath(loop.expression)) return undefined;
+  // const { rows } = await recv.query('…', [key]); as a statement of the loop body
+  const awaitExpr = call.node.parent;
+  if (!ts.isAwaitExpression(awaitExpr) || !ts.isVariableDeclaration(awaitExpr.parent)) return undefined;
+  const decl = awaitExpr.parent;
+  const stmt = decl.parent.parent;
+  if (!ts.isVariableDeclarationList(decl.parent) || !ts.isVariableStatement(stmt) || stmt.parent !== loop.statement || decl.parent.declarations.length !== 1) return undefined;
+  if (!ts.isObjectBindingPattern(decl.name) || decl.name.elements.length !== 1) return undefined;
+  const el = decl.name.elements[0]!;
+  if ((el.propertyName ?? el.name).getText() !== 'rows' || el.dotDotDotToken || el.initializer) return undefined;
+  const recv = (call.node.expression as ts.PropertyAccessExpression).expression;
+  if (!isPlainPath(recv) || mentions(recv, loopVar)) return undefined;
+  const sqlArg = call.node.arguments[0];
+  const values = call.node.arguments[1];
+  if (!sqlArg || !ts.isStringLiteralLike(sqlArg) || !values || !ts.isArrayLiteralExpression(values) || values.elements.length !== 1) return undefined;
+  const keyExpr = values.elements[0]!;
+  if (ts.isSpreadElement(keyExpr) || !mentions(keyExpr, loopVar) || hasCall(keyExpr)) return undefined;
+  const column = lookupColumn(sqlArg.text);
+  if (!column) return undefined;
+  const sf = file.sourceFile;
+  const text = file.text;
+  const used = new Set(text.match(/[A-Za-z_$][\w$]*/g) ?? []);
+  const fresh = (base: string): string => {
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}${i}`;
+    used.add(name);
+    return name;
+  };
+  const allRows = fresh(`${column.name}Rows`);
+  const byKey = fresh(`rowsBy${column.name[0]!.toUpperCase()}${column.name.slice(1)}`);
+  const isTs = /\.[cm]?tsx?$/.test(file.path);
+  const indent = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', loop.getStart(sf) - 1) + 1))![0];
+  const iter = loop.expression.getText(sf);
+  const key = keyExpr.getText(sf);
+  const batchedSql = sqlArg.text.slice(0, column.paramStart) + `ANY(${sqlArg.text.slice(column.paramStart, column.paramEnd)})` + sqlArg.text.slice(column.paramEnd);
+  const q = (sql: string) => `'${sql.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const before = [
+    `const { rows: ${allRows} } = await ${recv.getText(sf)}.query(${q(batchedSql)}, [${iter}.map((${loopVar}) => ${key})]);`,
+    `const ${byKey} = new Map${isTs ? '<string, typeof ' + allRows + '>' : ''}();`,
+    `for (const row of ${allRows}) ${byKey}.set(String(row.${column.name}), [...(${byKey}.get(String(row.${column.name})) ?? []), row]);`,
+  ].map((l) => indent + l).join('\n') + '\n';
+  const lineStartOfLoop = text.lastIndexOf('\n', loop.getStart(sf) - 1) + 1;
+  return {
+    id: 'batchLookup', safety: 'unsafe',
+    title: language === 'fr' ? `Une seule requête = ANY($1) avant la boucle, puis une Map par ${column.name}` : `Run one = ANY($1) query before the loop and look rows up in a Map by ${column.name}`,
+    edits: [
+      { start: lineStartOfLoop, end: lineStartOfLoop, text: before },
+      { start: awaitExpr.getStart(sf), end: awaitExpr.getEnd(), text: `{ rows: ${byKey}.get(String(${key})) ?? [] }` },
+    ],
+  };
+}
+
+function isPlainPath(e: ts.Expression): boolean {
+  if (ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword) return true;
+  return ts.isPropertyAccessExpression(e) && isPlainPath(e.expression);
+}
+
+function mentions(e: ts.Node, name: string): boolean {
+  let hit = false;
+  const visit = (n: ts.Node): void => {
+    if (hit) return;
+    if (ts.isIdentifier(n) && n.text === name && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) hit = true;
+    ts.forEachChild(n, visit);
+  };
+  visit(e);
+  return hit;
+}
+
+function hasCall(e: ts.Node): boolean {
+  let hit = false;
+  const visit = (n: ts.Node): void => {
+    if (hit) return;
+    if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isAwaitExpression(n)) hit = true;
+    ts.forEachChild(n, visit);
+  };
+  visit(e);
+  return hit;
+}
+
+/**
+ * `SELECT … WHERE … col = $1 …` with $1 the only parameter, compared with `=` to a column that the select
+ * list returns, and nothing that makes one query per key differ from one query for all keys
+ * (LIMIT, OFFSET, GROUP BY, DISTINCT, HAVING, aggregates, window functions, set operations).
+ */
+function lookupColumn(sql: string): { name: string; paramStart: number; paramEnd: number } | undefined {
+  const parsed = parseSql(sql);
+  if (!parsed?.ok || parsed.ast.stmts.length !== 1) return undefined;
+  const stmt = (parsed.ast.stmts[0] as { stmt?: Record<string, unknown> }).stmt;
+  const sel = stmt?.SelectStmt as Record<string, unknown> | undefined;
+  if (!sel || sel.limitCount || sel.limitOffset || sel.groupClause || sel.distinctClause || sel.havingClause || sel.op && sel.op !== 'SETOP_NONE' || sel.withClause || sel.windowClause) return undefined;
+  const json = JSON.stringify(sel.targetList ?? []);
+  if (/"FuncCall"/.test(json) && /"agg_star"|"over"|"(count|sum|avg|min|max|array_agg|string_agg|json_agg|jsonb_agg|bool_and|bool_or)"/i.test(json)) return undefined;
+  const params = sql.match(/\$\d+/g) ?? [];
+  if (params.length !== 1 || params[0] !== '$1') return undefined;
+  let found: { name: string; paramLocation: number } | undefined;
+  let ambiguous = false;
+  walkSqlAst(sel.whereClause, (key, value) => {
+    if (key !== 'A_Expr') return;
+    const name = (value.name as { String?: { sval?: string } }[] | undefined)?.[0]?.String?.sval;
+    if (name !== '=' || value.kind !== 'AEXPR_OP') return;
+    const sides = [value.lexpr, value.rexpr] as Record<string, Record<string, unknown>>[];
+    const param = sides.find((x) => x?.ParamRef);
+    const col = sides.find((x) => x?.ColumnRef);
+    if (!param || !col) return;
+    const fields = (col.ColumnRef!.fields as { String?: { sval?: string } }[]).map((f) => f.String?.sval);
+    const last = fields[fields.length - 1];
+    if (!last) return;
+    if (found) ambiguous = true;
+    found = { name: last, paramLocation: param.ParamRef!.location as number };
+  });
+  if (!found || ambiguous || !/^[a-z_][a-z0-9_]*$/.test(found.name)) return undefined;
+  // Under OR or NOT the rewrite would change which rows match a key.
+  if (/"BoolExpr":\{"boolop":"(OR_EXPR|NOT_EXPR)"/.test(JSON.stringify(sel.whereClause))) return undefined;
+  const returnsKey = ((sel.targetList ?? []) as Record<string, Record<string, unknown>>[]).some((t) => {
+    const rt = t.ResTarget!;
+    const fields = ((rt.val as Record<string, Record<string, unknown>> | undefined)?.ColumnRef?.fields ?? []) as Record<string, { sval?: string }>[];
+    if (fields.some((f) => 'A_Star' in f)) return true;
+    const name = (rt.name as string | undefined) ?? fields[fields.length - 1]?.String?.sval;
+    return name === found!.name && (!rt.name || fields[fields.length - 1]?.String?.sval === found!.name);
+  });
+  if (!returnsKey) return undefined;
+  const start = sql.indexOf('$1', found.paramLocation >= 0 ? found.paramLocation : 0);
+  if (start < 0) return undefined;
+  return { name: found.name, paramStart: start, paramEnd: start + 2 };
+}
+
 export default defineRule<MessageId>({
   meta: {
     id: 'no-query-in-loop',
@@ -166,7 +306,7 @@ export default defineRule<MessageId>({
     },
     defaultSeverity: 'warn',
     chapters: ['20.3.1', '20.3.3', '20.3.4'],
-    fixes: { batchQuery: 'display-only' },
+    fixes: { batchQuery: 'display-only', batchLookup: 'unsafe' },
     messages: {
       queryInLoop: {
         en: '`{call}` runs a query on every iteration of this loop (N+1 queries). {hint}',
@@ -184,14 +324,14 @@ export default defineRule<MessageId>({
         why: 'Each query costs a round trip to the server and a turn on a connection. A page that lists 100 orders and loads each customer separately sends 101 queries where 1 or 2 would do; the time grows with the data, not with the work. Running them with `Promise.all` does not help: one PostgreSQL connection executes one query at a time, and a pool only spreads the load over more connections.',
         bad: BAD,
         good: GOOD,
-        fix: 'No automatic fix: batching changes the order and the duplicates of the results, so it is yours to write; for a pg lookup or insert per element the quick-fix menu spells out the batched statement (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) as a suggestion. Collect the keys first, run one query (`= ANY($1)`, a JOIN, `whereIn`, `include`…), then match the rows up with a `Map`. Loops that are sequential by design (a worker claiming one job per turn, a batch-draining `DELETE … LIMIT` loop, a migration runner, a bounded retry) are not reported, nor are test files (`*.test.ts`, `__tests__/`…) unless the option `checkTestFiles` is `true`.',
+        fix: 'No automatic fix: batching changes the order and the duplicates of the results, so fix-all never applies it. For a pg lookup per element of a `for…of` loop (`const { rows } = await pool.query(\'SELECT … WHERE col = $1\', [x.key])`), the quick fix "Run one = ANY($1) query before the loop" (unsafe) rewrites it into one query and a `Map` from key to rows; for other pg lookups and inserts the quick-fix menu spells out the batched statement (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) as a suggestion. Collect the keys first, run one query (`= ANY($1)`, a JOIN, `whereIn`, `include`…), then match the rows up with a `Map`. Loops that are sequential by design (a worker claiming one job per turn, a batch-draining `DELETE … LIMIT` loop, a migration runner, a bounded retry) are not reported, nor are test files (`*.test.ts`, `__tests__/`…) unless the option `checkTestFiles` is `true`.',
       },
       fr: {
         summary: 'Signale une requête exécutée une fois par élément d’une collection : dans le corps d’une boucle `for`/`while`, ou dans un callback passé à `map`, `forEach`, `reduce`…, directement ou via une fonction (de ce fichier ou d’un autre) qui exécute une requête.',
         why: 'Chaque requête coûte un aller-retour vers le serveur et un passage sur une connexion. Une page qui liste 100 commandes et charge chaque client séparément envoie 101 requêtes là où 1 ou 2 suffisent ; le temps croît avec les données, pas avec le travail. Les lancer avec `Promise.all` n’aide pas : une connexion PostgreSQL exécute une requête à la fois, et un pool ne fait que répartir la charge sur plus de connexions.',
         bad: BAD,
         good: GOOD,
-        fix: 'Pas de correction automatique : regrouper change l’ordre et les doublons des résultats, c’est donc à vous de l’écrire ; pour une lecture ou une insertion pg par élément, le menu des correctifs propose l’instruction groupée (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) en suggestion. Rassemblez d’abord les clés, exécutez une seule requête (`= ANY($1)`, une jointure, `whereIn`, `include`…), puis associez les lignes avec une `Map`. Les boucles séquentielles par nature (un worker qui prend un job par tour, une boucle `DELETE … LIMIT` qui vide une table par lots, un exécuteur de migrations, une relance bornée) ne sont pas signalées, pas plus que les fichiers de test (`*.test.ts`, `__tests__/`…) sauf si l’option `checkTestFiles` vaut `true`.',
+        fix: 'Pas de correction automatique : regrouper change l’ordre et les doublons des résultats, « Tout corriger » ne l’applique donc jamais. Pour une lecture pg par élément d’une boucle `for…of` (`const { rows } = await pool.query(\'SELECT … WHERE col = $1\', [x.key])`), la correction rapide « Une seule requête = ANY($1) avant la boucle » (non sûre) la réécrit en une requête et une `Map` de la clé vers les lignes ; pour les autres lectures et insertions pg, le menu des correctifs propose l’instruction groupée (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) en suggestion. Rassemblez d’abord les clés, exécutez une seule requête (`= ANY($1)`, une jointure, `whereIn`, `include`…), puis associez les lignes avec une `Map`. Les boucles séquentielles par nature (un worker qui prend un job par tour, une boucle `DELETE … LIMIT` qui vide une table par lots, un exécuteur de migrations, une relance bornée) ne sont pas signalées, pas plus que les fichiers de test (`*.test.ts`, `__tests__/`…) sauf si l’option `checkTestFiles` vaut `true`.',
       },
     },
   },
@@ -214,12 +354,14 @@ export default defineRule<MessageId>({
       if (!loop || loop.sequentialReason || runnerLoops.has(loop.loop)) continue;
       if (isBatchedByLibrary(call, loop.loop)) continue;
       reported.add(call.node);
-      const suggestion = batchSuggestion(call, file, ctx.language);
+      const rewrite = batchRewrite(call, loop.loop, file, ctx.language);
+      const suggestion = rewrite ? undefined : batchSuggestion(call, file, ctx.language);
+      const fixes = [rewrite, suggestion].filter((f): f is Fix => f !== undefined);
       ctx.report({
         node: call.node,
         messageId: 'queryInLoop',
         data: { call: callLabel(call.node, sf), hint: hint(call.lib, call.op ?? 'read', ctx.language) },
-        fixes: suggestion ? [suggestion] : undefined,
+        fixes: fixes.length ? fixes : undefined,
       });
     }
     // Calls to project functions that run a query (same file or another).
