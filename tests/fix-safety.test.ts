@@ -392,4 +392,44 @@ describe.skipIf(!PG_BIN && !IN_CI)('safe fixes on a real PostgreSQL', () => {
     expect(rewrittenRows).toEqual(badRows);
     expect(rewrittenCalls, 'the rewritten loop sends one query').toBe(1);
   });
+
+  it('N+1 insert: the multi-row INSERT rewrite (unsafe quick fix) writes the same rows with one statement', async () => {
+    type Mod = { save(items: { id: number; name: string }[]): Promise<void> };
+    const source = [
+      "import { Pool } from 'pg';",
+      'const pool = new Pool();',
+      'export async function save(items: { id: number; name: string }[]) {',
+      '  for (const item of items) {',
+      "    await pool.query('INSERT INTO customers (id, name) VALUES ($1, $2)', [item.id, item.name]);",
+      '  }',
+      '}',
+    ].join('\n');
+    const { fixed } = applySafeFix(source, 'no-query-in-loop', 'batchInsert', 'unsafe');
+    const items = [{ id: 901, name: "O'Brien" }, { id: 902, name: 'Zoë' }, { id: 903, name: 'x; DROP TABLE customers' }];
+    const contents = async () => (await admin.query('SELECT id, name FROM customers WHERE id > 900 ORDER BY id')).rows;
+    const inserts = async (): Promise<number> => {
+      const r = await admin.query<{ n: string }>(
+        `SELECT coalesce(sum(calls), 0) AS n FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+          WHERE r.rolname = $1 AND s.query ILIKE 'INSERT INTO customers%'`,
+        [ROLE],
+      );
+      return Number(r.rows[0]!.n);
+    };
+    const run = async (code: string): Promise<{ rows: unknown[]; calls: number }> => {
+      await resetTables();
+      const m = load<Mod>(code);
+      await m.pool().query('SELECT 1');
+      await admin.query('SELECT pg_stat_statements_reset()');
+      await m.mod.save(items);
+      const calls = await inserts();
+      await m.mod.save([]); // an empty list sends nothing and does not fail
+      return { rows: await contents(), calls };
+    };
+    const before = await run(source);
+    const after = await run(fixed);
+    expect(after.rows).toEqual(before.rows);
+    expect(before.rows).toHaveLength(3);
+    expect(before.calls).toBe(3);
+    expect(after.calls).toBe(1);
+  });
 });

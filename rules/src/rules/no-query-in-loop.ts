@@ -223,6 +223,52 @@ function batchRewrite(call: DbCall, loop: ts.Node, file: FileModel, language: La
   };
 }
 
+/**
+ * An insert per element — a for-of loop whose body is only `await recv.query('INSERT INTO t (a, b) VALUES ($1, $2)',
+ * [x.a, x.b])` — becomes one multi-row INSERT with generated placeholders (unsafe: a failing row now fails them all).
+ */
+function insertRewrite(call: DbCall, loop: ts.Node, file: FileModel, language: Language): Fix | undefined {
+  if (call.lib !== 'pg' || call.method !== 'query' || !ts.isCallExpression(call.node)) return undefined;
+  if (!ts.isForOfStatement(loop) || loop.awaitModifier || !ts.isBlock(loop.statement) || loop.statement.statements.length !== 1) return undefined;
+  const init = loop.initializer;
+  if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1 || !ts.isIdentifier(init.declarations[0]!.name)) return undefined;
+  const loopVar = init.declarations[0]!.name.text;
+  if (!isPlainPath(loop.expression)) return undefined;
+  const only = loop.statement.statements[0]!;
+  if (!ts.isExpressionStatement(only) || !ts.isAwaitExpression(only.expression) || only.expression.expression !== call.node) return undefined;
+  const recv = (call.node.expression as ts.PropertyAccessExpression).expression;
+  if (!isPlainPath(recv) || mentions(recv, loopVar)) return undefined;
+  const sqlArg = call.node.arguments[0];
+  const values = call.node.arguments[1];
+  if (!sqlArg || !ts.isStringLiteralLike(sqlArg) || !values || !ts.isArrayLiteralExpression(values) || call.node.arguments.length !== 2) return undefined;
+  const m = /^(\s*INSERT\s+INTO\s+[\w."]+\s*\([^)]*\)\s*VALUES\s*)\(\s*(\$\d+(?:\s*,\s*\$\d+)*)\s*\)(\s*(?:ON\s+CONFLICT\s+(?:\([^)]*\)\s*)?DO\s+NOTHING)?\s*;?\s*)$/i.exec(sqlArg.text);
+  if (!m) return undefined;
+  const params = m[2]!.split(',').map((p) => Number(p.trim().slice(1)));
+  const n = params.length;
+  if (params.some((p, i) => p !== i + 1) || values.elements.length !== n || values.elements.some((e) => ts.isSpreadElement(e) || hasCall(e))) return undefined;
+  if (parseSql(sqlArg.text)?.ok !== true) return undefined;
+  const sf = file.sourceFile;
+  const text = file.text;
+  const iter = loop.expression.getText(sf);
+  const indent = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', loop.getStart(sf) - 1) + 1))![0];
+  const tupleExpr = Array.from({ length: n }, (_, k) => `$\${i * ${n} + ${k + 1}}`).join(', ');
+  const head = m[1]!.replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+  const tail = m[3]!.replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+  const lines = [
+    `if (${iter}.length > 0) {`,
+    `  await ${recv.getText(sf)}.query(`,
+    `    \`${head}\${${iter}.map((_, i) => \`(${tupleExpr})\`).join(', ')}${tail}\`,`,
+    `    ${iter}.flatMap((${loopVar}) => [${values.elements.map((e) => e.getText(sf)).join(', ')}]),`,
+    `  );`,
+    `}`,
+  ];
+  return {
+    id: 'batchInsert', safety: 'unsafe',
+    title: language === 'fr' ? 'Un seul INSERT multi-lignes à la place de la boucle' : 'One multi-row INSERT instead of the loop',
+    edits: [{ start: loop.getStart(sf), end: loop.getEnd(), text: lines.map((l, i) => (i === 0 ? l : indent + l)).join('\n') }],
+  };
+}
+
 function isPlainPath(e: ts.Expression): boolean {
   if (ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword) return true;
   return ts.isPropertyAccessExpression(e) && isPlainPath(e.expression);
@@ -306,7 +352,7 @@ export default defineRule<MessageId>({
     },
     defaultSeverity: 'warn',
     chapters: ['20.3.1', '20.3.3', '20.3.4'],
-    fixes: { batchQuery: 'display-only', batchLookup: 'unsafe' },
+    fixes: { batchQuery: 'display-only', batchLookup: 'unsafe', batchInsert: 'unsafe' },
     messages: {
       queryInLoop: {
         en: '`{call}` runs a query on every iteration of this loop (N+1 queries). {hint}',
@@ -324,14 +370,14 @@ export default defineRule<MessageId>({
         why: 'Each query costs a round trip to the server and a turn on a connection. A page that lists 100 orders and loads each customer separately sends 101 queries where 1 or 2 would do; the time grows with the data, not with the work. Running them with `Promise.all` does not help: one PostgreSQL connection executes one query at a time, and a pool only spreads the load over more connections.',
         bad: BAD,
         good: GOOD,
-        fix: 'No automatic fix: batching changes the order and the duplicates of the results, so fix-all never applies it. For a pg lookup per element of a `for…of` loop (`const { rows } = await pool.query(\'SELECT … WHERE col = $1\', [x.key])`), the quick fix "Run one = ANY($1) query before the loop" (unsafe) rewrites it into one query and a `Map` from key to rows; for other pg lookups and inserts the quick-fix menu spells out the batched statement (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) as a suggestion. Collect the keys first, run one query (`= ANY($1)`, a JOIN, `whereIn`, `include`…), then match the rows up with a `Map`. Loops that are sequential by design (a worker claiming one job per turn, a batch-draining `DELETE … LIMIT` loop, a migration runner, a bounded retry) are not reported, nor are test files (`*.test.ts`, `__tests__/`…) unless the option `checkTestFiles` is `true`.',
+        fix: 'No automatic fix: batching changes the order and the duplicates of the results, so fix-all never applies it. For a pg lookup per element of a `for…of` loop (`const { rows } = await pool.query(\'SELECT … WHERE col = $1\', [x.key])`), the quick fix "Run one = ANY($1) query before the loop" (unsafe) rewrites it into one query and a `Map` from key to rows, and a loop that only inserts one row per element becomes one multi-row INSERT ("One multi-row INSERT instead of the loop", unsafe: one bad row now fails them all); for other pg lookups and inserts the quick-fix menu spells out the batched statement (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) as a suggestion. Collect the keys first, run one query (`= ANY($1)`, a JOIN, `whereIn`, `include`…), then match the rows up with a `Map`. Loops that are sequential by design (a worker claiming one job per turn, a batch-draining `DELETE … LIMIT` loop, a migration runner, a bounded retry) are not reported, nor are test files (`*.test.ts`, `__tests__/`…) unless the option `checkTestFiles` is `true`.',
       },
       fr: {
         summary: 'Signale une requête exécutée une fois par élément d’une collection : dans le corps d’une boucle `for`/`while`, ou dans un callback passé à `map`, `forEach`, `reduce`…, directement ou via une fonction (de ce fichier ou d’un autre) qui exécute une requête.',
         why: 'Chaque requête coûte un aller-retour vers le serveur et un passage sur une connexion. Une page qui liste 100 commandes et charge chaque client séparément envoie 101 requêtes là où 1 ou 2 suffisent ; le temps croît avec les données, pas avec le travail. Les lancer avec `Promise.all` n’aide pas : une connexion PostgreSQL exécute une requête à la fois, et un pool ne fait que répartir la charge sur plus de connexions.',
         bad: BAD,
         good: GOOD,
-        fix: 'Pas de correction automatique : regrouper change l’ordre et les doublons des résultats, « Tout corriger » ne l’applique donc jamais. Pour une lecture pg par élément d’une boucle `for…of` (`const { rows } = await pool.query(\'SELECT … WHERE col = $1\', [x.key])`), la correction rapide « Une seule requête = ANY($1) avant la boucle » (non sûre) la réécrit en une requête et une `Map` de la clé vers les lignes ; pour les autres lectures et insertions pg, le menu des correctifs propose l’instruction groupée (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) en suggestion. Rassemblez d’abord les clés, exécutez une seule requête (`= ANY($1)`, une jointure, `whereIn`, `include`…), puis associez les lignes avec une `Map`. Les boucles séquentielles par nature (un worker qui prend un job par tour, une boucle `DELETE … LIMIT` qui vide une table par lots, un exécuteur de migrations, une relance bornée) ne sont pas signalées, pas plus que les fichiers de test (`*.test.ts`, `__tests__/`…) sauf si l’option `checkTestFiles` vaut `true`.',
+        fix: 'Pas de correction automatique : regrouper change l’ordre et les doublons des résultats, « Tout corriger » ne l’applique donc jamais. Pour une lecture pg par élément d’une boucle `for…of` (`const { rows } = await pool.query(\'SELECT … WHERE col = $1\', [x.key])`), la correction rapide « Une seule requête = ANY($1) avant la boucle » (non sûre) la réécrit en une requête et une `Map` de la clé vers les lignes, et une boucle qui n’insère qu’une ligne par élément devient un seul INSERT multi-lignes (« Un seul INSERT multi-lignes à la place de la boucle », non sûre : une ligne invalide fait désormais échouer toutes les autres) ; pour les autres lectures et insertions pg, le menu des correctifs propose l’instruction groupée (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) en suggestion. Rassemblez d’abord les clés, exécutez une seule requête (`= ANY($1)`, une jointure, `whereIn`, `include`…), puis associez les lignes avec une `Map`. Les boucles séquentielles par nature (un worker qui prend un job par tour, une boucle `DELETE … LIMIT` qui vide une table par lots, un exécuteur de migrations, une relance bornée) ne sont pas signalées, pas plus que les fichiers de test (`*.test.ts`, `__tests__/`…) sauf si l’option `checkTestFiles` vaut `true`.',
       },
     },
   },
@@ -354,7 +400,7 @@ export default defineRule<MessageId>({
       if (!loop || loop.sequentialReason || runnerLoops.has(loop.loop)) continue;
       if (isBatchedByLibrary(call, loop.loop)) continue;
       reported.add(call.node);
-      const rewrite = batchRewrite(call, loop.loop, file, ctx.language);
+      const rewrite = batchRewrite(call, loop.loop, file, ctx.language) ?? insertRewrite(call, loop.loop, file, ctx.language);
       const suggestion = rewrite ? undefined : batchSuggestion(call, file, ctx.language);
       const fixes = [rewrite, suggestion].filter((f): f is Fix => f !== undefined);
       ctx.report({
