@@ -98,6 +98,16 @@ function load<T>(source: string): { mod: T; pool: () => pg.Pool } {
   };
 }
 
+/** How many times the test role ran statements matching `pattern`, counted by the server (pg_stat_statements). */
+async function statementCalls(pattern: string): Promise<number> {
+  const r = await admin.query<{ n: string }>(
+    `SELECT coalesce(sum(calls), 0) AS n FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+      WHERE r.rolname = $1 AND s.query ILIKE $2`,
+    [ROLE, pattern],
+  );
+  return Number(r.rows[0]!.n);
+}
+
 async function resetTables(): Promise<void> {
   await admin.query(`
     DROP TABLE IF EXISTS users, accounts, customers, orders CASCADE;
@@ -361,14 +371,7 @@ describe.skipIf(!PG_BIN && !IN_CI)('safe fixes on a real PostgreSQL', () => {
     await bad.pool().query('SELECT 1');
     await good.pool().query('SELECT 1');
 
-    const calls = async (): Promise<number> => {
-      const r = await admin.query<{ n: string }>(
-        `SELECT coalesce(sum(calls), 0) AS n FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
-          WHERE r.rolname = $1 AND s.query ILIKE '%customers%'`,
-        [ROLE],
-      );
-      return Number(r.rows[0]!.n);
-    };
+    const calls = () => statementCalls('%customers%');
     await admin.query('SELECT pg_stat_statements_reset()');
     const badRows = await bad.mod.customersOf(orders);
     const badCalls = await calls();
@@ -407,14 +410,7 @@ describe.skipIf(!PG_BIN && !IN_CI)('safe fixes on a real PostgreSQL', () => {
     const { fixed } = applySafeFix(source, 'no-query-in-loop', 'batchInsert', 'unsafe');
     const items = [{ id: 901, name: "O'Brien" }, { id: 902, name: 'Zoë' }, { id: 903, name: 'x; DROP TABLE customers' }];
     const contents = async () => (await admin.query('SELECT id, name FROM customers WHERE id > 900 ORDER BY id')).rows;
-    const inserts = async (): Promise<number> => {
-      const r = await admin.query<{ n: string }>(
-        `SELECT coalesce(sum(calls), 0) AS n FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
-          WHERE r.rolname = $1 AND s.query ILIKE 'INSERT INTO customers%'`,
-        [ROLE],
-      );
-      return Number(r.rows[0]!.n);
-    };
+    const inserts = () => statementCalls('INSERT INTO customers%');
     const run = async (code: string): Promise<{ rows: unknown[]; calls: number }> => {
       await resetTables();
       const m = load<Mod>(code);
