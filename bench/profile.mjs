@@ -3,13 +3,16 @@
 //
 //   node bench/profile.mjs [DIR] [--top N] [--warm]    profile `pglint DIR --format json --no-cache`
 //   node bench/profile.mjs --read FILE_OR_DIR [--top N]    only summarise existing .cpuprofile file(s)
+// Prints the top functions by self time, then the time by area (parse, value resolution, each rule, migrations,
+// GC …), source-mapped through dist/*.js.map.
 //
 // DIR defaults to the generated 5,000-file corpus. Profiles go to bench/.work/prof/<time>/ (one file per
 // thread: worker threads inherit --cpu-prof). Self and total time are computed from samples/timeDeltas,
 // aggregated over all threads by function + location.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, mkdtempSync, rmSync, openSync, closeSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { SourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { BENCH_DIR, REPO_ROOT, WORK_DIR } from './lib.mjs';
 import { ensureCorpus, parseIntArg } from './generate.mjs';
@@ -65,6 +68,89 @@ export function summariseProfiles(profiles) {
   return { totalMs: totalUs / 1000, rows };
 }
 
+// ---------------------------------------------------------------- areas
+// Attributes every sample to an area of pglint, from its stack: the innermost frame whose (source-mapped) file
+// is recognised decides. Frames of Node internals and natives (readFileSync, Map.get …) are charged to their
+// nearest recognised caller, so "value resolution" includes the Map lookups values.ts does.
+const sourceMaps = new Map();
+function originalSource(url, line, col) {
+  if (!url) return '';
+  let file = url;
+  if (file.startsWith('file://')) { try { file = fileURLToPath(file); } catch { return url; } }
+  if (!file.endsWith('.js') || !existsSync(`${file}.map`)) return file;
+  let sm = sourceMaps.get(file);
+  if (sm === undefined) {
+    try { sm = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8'))); } catch { sm = null; }
+    sourceMaps.set(file, sm);
+  }
+  if (!sm) return file;
+  const e = sm.findEntry(line, col);
+  return e && e.originalSource ? resolve(dirname(file), e.originalSource.replace(/^file:\/\//, '')) : file;
+}
+
+export function areaOf(functionName, src) {
+  if (functionName === '(garbage collector)') return 'GC';
+  if (functionName === '(idle)') return 'idle (thread waiting)';
+  if (functionName === '(program)') return 'VM (program: compile, IC misses)';
+  if (!src || src.startsWith('node:')) return undefined;
+  const rel = src.startsWith(REPO_ROOT + '/') ? src.slice(REPO_ROOT.length + 1) : src;
+  let m;
+  if (/node_modules\/typescript\//.test(rel)) return 'TypeScript parse (ts.createSourceFile)';
+  if (/node_modules\/@electric-sql\/pglite\//.test(rel)) return 'migrations: PGlite (schema build)';
+  if (/node_modules\/libpg-query\//.test(rel)) return 'SQL parse (libpg-query)';
+  if ((m = /^rules\/src\/rules\/([\w-]+)\.ts$/.exec(rel))) return `rule ${m[1]}`;
+  if ((m = /^rules\/src\/migrations\/([\w-]+)\.ts$/.exec(rel))) return `migrations: ${m[1]}.ts`;
+  if (rel === 'rules/src/engine/values.ts') return 'value resolution (engine/values.ts)';
+  if (rel === 'rules/src/engine/model.ts') return 'file model, dbCalls, summaries (engine/model.ts)';
+  if ((m = /^rules\/src\/engine\/([\w-]+)\.ts$/.exec(rel))) return `engine/${m[1]}.ts`;
+  if ((m = /^rules\/src\/([\w-]+)\.ts$/.exec(rel))) return `rules/src/${m[1]}.ts`;
+  if ((m = /^cli\/(.+)\.ts$/.exec(rel))) return `CLI ${m[1]}.ts`;
+  if ((m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(rel))) return `package ${m[1]}`;
+  return undefined;
+}
+
+export function summariseAreas(profiles) {
+  const agg = new Map();
+  let totalUs = 0;
+  for (const prof of profiles) {
+    const byId = new Map();
+    const parent = new Map();
+    for (const n of prof.nodes ?? []) byId.set(n.id, n);
+    for (const n of prof.nodes ?? []) for (const c of n.children ?? []) parent.set(c, n.id);
+    const areaOfNode = new Map();
+    const nodeArea = (id) => {
+      if (areaOfNode.has(id)) return areaOfNode.get(id);
+      const chain = [];
+      let area;
+      for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+        if (areaOfNode.has(cur)) { area = areaOfNode.get(cur); break; }
+        chain.push(cur);
+        const cf = byId.get(cur)?.callFrame ?? {};
+        area = areaOf(cf.functionName, originalSource(cf.url, cf.lineNumber ?? 0, cf.columnNumber ?? 0));
+        if (area) break;
+      }
+      area ??= 'other (Node internals, startup)';
+      for (const c of chain) areaOfNode.set(c, area);
+      return area;
+    };
+    const samples = prof.samples ?? [];
+    const deltas = prof.timeDeltas ?? [];
+    for (let i = 0; i < samples.length; i++) {
+      const dur = i + 1 < deltas.length ? Math.max(0, deltas[i + 1]) : (prof.endTime - prof.startTime) / Math.max(1, samples.length);
+      totalUs += dur;
+      const a = nodeArea(samples[i]);
+      agg.set(a, (agg.get(a) ?? 0) + dur);
+    }
+  }
+  const rows = [...agg.entries()].map(([area, us]) => ({ area, ms: us / 1000 })).sort((a, b) => b.ms - a.ms);
+  return { totalMs: totalUs / 1000, rows };
+}
+
+function printAreas({ totalMs, rows }) {
+  console.log(`\nBy area (every thread; innermost recognised frame, source-mapped), ${(totalMs / 1000).toFixed(2)} s sampled:`);
+  for (const r of rows) console.log(`  ${r.ms.toFixed(0).padStart(8)} ms ${((100 * r.ms) / (totalMs || 1)).toFixed(1).padStart(5)} %  ${r.area}`);
+}
+
 function printTop({ totalMs, rows }, top, nProfiles) {
   console.log(`\n${nProfiles} profile(s), ${(totalMs / 1000).toFixed(2)} s sampled; top ${top} by self time:`);
   const show = rows.slice(0, top);
@@ -104,6 +190,7 @@ if (isMain) {
       if (!existsSync(read)) throw new Error(`not found: ${read}`);
       const profs = readProfiles(read);
       printTop(summariseProfiles(profs), top, profs.length);
+      printAreas(summariseAreas(profs));
     } else {
       const bin = process.env.PGLINT_BENCH_BIN ? resolve(process.env.PGLINT_BENCH_BIN) : join(REPO_ROOT, 'bin', 'pglint.js');
       if (!process.env.PGLINT_BENCH_BIN && !existsSync(join(REPO_ROOT, 'dist', 'cli.js'))) {
@@ -137,6 +224,7 @@ if (isMain) {
       if (r.status !== 0 && r.status !== 1) throw new Error(`pglint failed (exit ${r.status ?? r.signal})`);
       const profs = readProfiles(profDir);
       printTop(summariseProfiles(profs), top, profs.length);
+      printAreas(summariseAreas(profs));
     }
   } catch (err) {
     console.error(`profile: ${err.message}`);

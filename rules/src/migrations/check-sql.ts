@@ -10,7 +10,7 @@
 import { parseSync } from 'libpg-query';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Problem, Schema, SchemaRelation } from './types';
-import { byteToCharMapper, closest } from './util';
+import { byteToCharMapper, closest, relationNamesOf } from './util';
 import { splitSql } from './sql-split';
 import { ensureParser } from './unsafe';
 
@@ -84,7 +84,7 @@ class Checker {
   }
 
   private relationNames(): string[] {
-    return Object.values(this.schema.relations).map((r) => (this.searchPath.includes(r.schema) ? r.name : `${r.schema}.${r.name}`));
+    return relationNamesOf(this.schema, this.searchPath);
   }
 
   private findCte(scope: Scope | undefined, name: string): string[] | null | undefined {

@@ -25,7 +25,7 @@ import { constantString } from '../engine/sqltext';
 import { formatMessage } from '../engine/rule';
 import type { MigrationSet, Problem, Schema, SchemaRelation } from './types';
 import { checkSqlAgainstSchema } from './check-sql';
-import { closest } from './util';
+import { closest, relationNamesOf } from './util';
 import { planMigration, type MissingItem } from './plan';
 import { MISSING_MESSAGES, SUGGESTION } from './messages';
 import type { ModelProblem } from './models';
@@ -432,7 +432,7 @@ export function builderProblems(model: FileModel, schema: Schema, searchPath: st
     for (const p of searchPath) if (schema.relations[`${p}.${n}`]) return schema.relations[`${p}.${n}`];
     return undefined;
   };
-  const relNames = () => Object.values(schema.relations).map((r) => (searchPath.includes(r.schema) ? r.name : `${r.schema}.${r.name}`));
+  const relNames = () => relationNamesOf(schema, searchPath);
   const done = new Set<ts.Node>();
   for (const c of model.dbCalls()) {
     if (!ts.isCallExpression(c.node) || done.has(c.node)) continue;

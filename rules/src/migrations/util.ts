@@ -30,10 +30,35 @@ export function levenshtein(a: string, b: string): number {
 }
 
 const closestMemo = new Map<string, string | undefined>();
+const relationNamesMemo = new WeakMap<object, Map<string, string[]>>();
+
+/** Relation names as a query would write them (schema-qualified outside the search path), computed once per schema. */
+export function relationNamesOf(schema: { relations: Record<string, { schema: string; name: string }> }, searchPath: readonly string[]): string[] {
+  const key = searchPath.join(',');
+  let bySearchPath = relationNamesMemo.get(schema);
+  if (!bySearchPath) relationNamesMemo.set(schema, (bySearchPath = new Map()));
+  let names = bySearchPath.get(key);
+  if (!names) {
+    names = Object.values(schema.relations).map((r) => (searchPath.includes(r.schema) ? r.name : `${r.schema}.${r.name}`));
+    bySearchPath.set(key, names);
+  }
+  return names;
+}
 
 /** Closest candidate within a distance that grows with the name's length (at most 3). Memoised: the same names recur across files. */
+const closestByList = new WeakMap<readonly string[], Map<string, string | undefined>>();
+
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
-  const list = Array.isArray(candidates) ? (candidates as string[]) : [...candidates];
+  if (Array.isArray(candidates)) {
+    // The same list (relationNamesOf) is asked about many names: memoise by its identity, no key to build.
+    let memo = closestByList.get(candidates);
+    if (!memo) closestByList.set(candidates, (memo = new Map()));
+    if (memo.has(name)) return memo.get(name);
+    const result = closestUncached(name, candidates as string[]);
+    memo.set(name, result);
+    return result;
+  }
+  const list = [...candidates];
   const key = `${name}\u0001${list.join('\u0002')}`;
   if (closestMemo.has(key)) return closestMemo.get(key);
   if (closestMemo.size > 20_000) closestMemo.clear();
