@@ -325,8 +325,25 @@ function tempMap(opts: CheckSqlOptions | undefined): Map<string, string[] | null
   return new Map(Object.entries(opts?.tempTables ?? {}));
 }
 
-/** Sync AST check. The parser must be loaded (`await ensureParser()`); SQL that does not parse gives no problem. */
+const checkMemo = new WeakMap<Schema, Map<string, Problem[]>>();
+
+/**
+ * Sync AST check. The parser must be loaded (`await ensureParser()`); SQL that does not parse gives no problem.
+ * Memoised per schema and SQL text: the same statements come back on every keystroke in the editor.
+ */
 export function checkSqlAgainstSchema(sql: string, schema: Schema, opts?: CheckSqlOptions): Problem[] {
+  const key = `${JSON.stringify(opts?.tempTables ?? null)}|${(opts?.searchPath ?? []).join(',')}|${sql}`;
+  let memo = checkMemo.get(schema);
+  if (!memo) checkMemo.set(schema, (memo = new Map()));
+  const hit = memo.get(key);
+  if (hit) return hit.map((p) => ({ ...p }));
+  if (memo.size > 50_000) memo.clear();
+  const problems = checkSqlUncached(sql, schema, opts);
+  memo.set(key, problems);
+  return problems.map((p) => ({ ...p }));
+}
+
+function checkSqlUncached(sql: string, schema: Schema, opts?: CheckSqlOptions): Problem[] {
   let parsed: { stmts?: { stmt: AnyNode }[] };
   try {
     parsed = parseSync(sql) as typeof parsed;
