@@ -62,7 +62,7 @@ import { DEFAULT_SETTINGS, mergeSettings, normalizeSettings } from './settings';
 
 /** Delay between the last keystroke and the lint it triggers. */
 /** Short: a typing burst coalesces, and a stale version is never published (see validate). */
-export const DEBOUNCE_MS = 40;
+export const DEBOUNCE_MS = 20;
 const MAX_FIX_ROUNDS = 10;
 
 interface FolderState {

@@ -203,7 +203,9 @@ export class Project {
     const e = this.entry(p);
     if (!e) return undefined;
     if (!e.model) {
-      const { sourceFile, syntaxErrors, tooDeep } = parse(p, e.text);
+      const previous = this.previousTrees.get(p);
+      this.previousTrees.delete(p);
+      const { sourceFile, syntaxErrors, tooDeep } = parse(p, e.text, previous);
       e.tooDeep = tooDeep;
       // A file too deep to analyse gets an empty model: importers see no exports instead of crashing on it.
       e.model = new FileModel(p, tooDeep ? '' : e.text, sourceFile, this, syntaxErrors);
