@@ -127,9 +127,12 @@ function isIgnored(rules: readonly IgnoreRule[], abs: string, isDir: boolean): b
   let ignored = false;
   for (const rule of rules) {
     if (rule.dirOnly && !isDir) continue;
-    const rel = path.relative(rule.base, abs);
-    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-    if (rule.regex.test(rel.split(path.sep).join('/'))) ignored = !rule.negated;
+    // A prefix test instead of path.relative: this runs for every file and folder of the walk.
+    const base = rule.base.endsWith(path.sep) ? rule.base : rule.base + path.sep;
+    if (!abs.startsWith(base)) continue;
+    const rel = abs.slice(base.length);
+    if (rel === '') continue;
+    if (rule.regex.test(path.sep === '/' ? rel : rel.split(path.sep).join('/'))) ignored = !rule.negated;
   }
   return ignored;
 }
@@ -176,20 +179,23 @@ export function discoverFiles(
   const warnings: string[] = [];
   const visitedDirs = new Set<string>();
 
-  const addFile = (abs: string): void => {
-    let real = abs;
-    try {
-      real = fs.realpathSync(abs);
-    } catch {
-      // keep the path as given
+  const addFile = (abs: string, real?: string): void => {
+    if (real === undefined) {
+      real = abs;
+      try {
+        real = fs.realpathSync(abs);
+      } catch {
+        // keep the path as given
+      }
     }
     if (!files.has(real)) files.set(real, abs);
   };
 
-  const walk = (dir: string): void => {
+  /** Walks a folder; `knownReal` is its real path when the caller already knows it (no symlink on the way). */
+  const walk = (dir: string, knownReal?: string): void => {
     let real: string;
     try {
-      real = fs.realpathSync(dir);
+      real = knownReal ?? fs.realpathSync(dir);
     } catch (error) {
       warnings.push(`Cannot read folder ${show(dir)}: ${(error as Error).message}`);
       return;
@@ -209,7 +215,8 @@ export function discoverFiles(
       const abs = path.join(dir, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
+      const link = entry.isSymbolicLink();
+      if (link) {
         try {
           const st = fs.statSync(abs);
           isDir = st.isDirectory();
@@ -218,13 +225,15 @@ export function discoverFiles(
           continue; // dangling link
         }
       }
+      // Without a symlink on the way, the real path is the folder's real path plus the name: no syscall.
+      const entryReal = link ? undefined : path.join(real, entry.name);
       if (isDir) {
         if (DEFAULT_SKIPPED_DIRS.includes(entry.name)) continue;
         if (isIgnored(rules, abs, true)) continue;
-        walk(abs);
+        walk(abs, entryReal);
       } else if (isFile && isLintableFile(entry.name)) {
         if (isIgnored(rules, abs, false)) continue;
-        addFile(abs);
+        addFile(abs, entryReal);
       }
     }
   };
