@@ -21,6 +21,7 @@ import { countSeverities, type FileReport, type LintReport } from './report';
 import { CACHE_FORMAT, contentHash, defaultCacheDir, fileKeys, globalKey, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
 import { loadEngine, loadRules, type Engine } from './engine-loader';
 import { partition, WorkerPool, workerFile, type WorkerFileResult } from './worker';
+import { readTextFile } from '../rules/src/engine/read';
 
 export const VERSION: string = packageVersion;
 const MAX_FIX_PASSES = 10;
@@ -299,7 +300,7 @@ class Linter {
       this.project = new this.engine.Project({
         root: this.s.root,
         config: this.s.config,
-        readFile: (p) => (this.buffers.get(p) !== undefined ? this.text(p) : readFromDisk(p)),
+        readFile: (p) => (this.buffers.get(p) !== undefined ? this.text(p) : readTextFile(p)),
       });
     }
     return this.project;
@@ -529,12 +530,3 @@ class Linter {
   }
 }
 
-function readFromDisk(p: string): string | undefined {
-  try {
-    return fs.readFileSync(p, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
-    throw err;
-  }
-}

@@ -8,29 +8,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { componentKeys, fileKeys } from '../cli/cache';
+import { BIN, useBuiltCli } from './helpers/cli';
 
-const REPO = path.resolve(__dirname, '..');
-const BIN = process.env.PGLINT_BIN ?? path.join(REPO, 'bin', 'pglint.js');
+const tmp = useBuiltCli();
 
-beforeAll(() => {
-  if (!process.env.PGLINT_BIN && !fs.existsSync(path.join(REPO, 'dist', 'cli.js'))) {
-    const r = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
-  }
-});
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function tmp(prefix: string): string {
-  const d = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
-  dirs.push(d);
-  return d;
-}
 
 const FILES: Record<string, string> = {
   'package.json': '{"name":"cache-fixture","private":true}\n',

@@ -5,33 +5,19 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chapterUrl } from '../rules/src/chapters';
 import { RULES } from '../rules/src/registry';
 import { escapeData, escapeProperty } from '../cli/formatters/github';
+import { BIN, REPO, useBuiltCli } from './helpers/cli';
 
-const REPO = path.resolve(__dirname, '..');
-const BIN = process.env.PGLINT_BIN ?? path.join(REPO, 'bin', 'pglint.js');
-
-beforeAll(() => {
-  if (!process.env.PGLINT_BIN && !fs.existsSync(path.join(REPO, 'dist', 'cli.js'))) {
-    const r = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
-  }
-});
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempDir = useBuiltCli();
 
 /** Writes a project; every project gets a package.json (it pins the root) unless one is given. */
 function project(files: Record<string, string>): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pglint-cli-')));
-  dirs.push(dir);
+  const dir = tempDir('pglint-cli-');
   const all = { 'package.json': '{"name":"fixture","private":true}\n', ...files };
   for (const [name, text] of Object.entries(all)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });

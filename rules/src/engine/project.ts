@@ -3,7 +3,6 @@
  * editor overlays), resolves imports between them, keeps one FileModel per file version, and lints.
  * It never executes workspace code.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { parse, isSourceFile } from './parse';
@@ -18,6 +17,7 @@ import { RULES } from '../registry';
 import { initSqlParser } from './sqlparse';
 import { discoverMigrations, buildSchema, ensureParser, lintMigrationsSync, type MigrationSet, type Schema, type SchemaBuild } from '../migrations';
 import { prismaModelFindings, projectModelOptions, codeUsages } from '../migrations/project-hooks';
+import { readTextFile } from './read';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -79,7 +79,7 @@ export class Project {
   constructor(options: ProjectOptions) {
     this.root = path.resolve(options.root);
     this.config = options.config ?? defaultConfig();
-    this.readFileFn = options.readFile ?? readFromDisk;
+    this.readFileFn = options.readFile ?? readTextFile;
     this.rules = options.rules ?? RULES;
   }
 
@@ -485,15 +485,6 @@ export function scanImports(text: string): string[] {
   return [...out];
 }
 
-function readFromDisk(p: string): string | undefined {
-  try {
-    return fs.readFileSync(p, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
-    throw err;
-  }
-}
 
 function readTsconfigPaths(root: string, read: (p: string) => string | undefined): { baseUrl?: string; paths: [string, string[]][] } {
   try {
