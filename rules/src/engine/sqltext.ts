@@ -11,7 +11,8 @@ import { isConstantList } from './loops';
 import type { FileModel } from './model';
 
 export type Piece =
-  | { t: 'text'; value: string; node: ts.Node }
+  /** Constant text; `constant` when it comes from a named constant (`${COLUMNS}`) rather than literal text. */
+  | { t: 'text'; value: string; node: ts.Node; constant?: boolean }
   | { t: 'value'; node: ts.Expression; safe: boolean; request: boolean; file: FileModel; listJoin?: boolean };
 
 export interface BuiltSql {
@@ -205,7 +206,7 @@ function flattenBinding(b: Binding, ref: ts.Identifier, file: FileModel, state: 
 function operand(e0: ts.Expression, file: FileModel, state: State, depth: number): Piece[] {
   const e = strip(e0);
   const c = constantString(e, file, depth);
-  if (c !== undefined) return [{ t: 'text', value: c, node: e }];
+  if (c !== undefined) return [{ t: 'text', value: c, node: e, constant: ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) }];
   // Nested SQL fragments built of safe parts (const where = cond ? 'AND a = $1' : '').
   if (ts.isIdentifier(e) || ts.isTemplateExpression(e) || (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken)) {
     const inner = flatten(e, file, { concatenated: false }, depth + 1);
@@ -219,7 +220,7 @@ function mergeText(pieces: Piece[]): Piece[] {
   const out: Piece[] = [];
   for (const p of pieces) {
     const last = out[out.length - 1];
-    if (p.t === 'text' && last?.t === 'text') out[out.length - 1] = { t: 'text', value: last.value + p.value, node: last.node };
+    if (p.t === 'text' && last?.t === 'text' && !p.constant && !last.constant) out[out.length - 1] = { t: 'text', value: last.value + p.value, node: last.node };
     else out.push(p);
   }
   return out;

@@ -214,7 +214,8 @@ function sqlSinkParam(fn: ts.FunctionLikeDeclaration, file: FileModel): { index:
 
 interface Rewritten {
   /** SQL pieces after rewriting: text, or a kept interpolation (safe values), or a new parameter. */
-  parts: ({ t: 'text'; value: string } | { t: 'keep'; expr: string } | { t: 'param'; n: number; expr: string })[];
+  /** `keep` parts stay interpolated (`${expr}`); `value`, when known, is their constant text (for the parse check). */
+  parts: ({ t: 'text'; value: string } | { t: 'keep'; expr: string; value?: string } | { t: 'param'; n: number; expr: string })[];
   params: string[];
 }
 
@@ -311,7 +312,9 @@ function rewrite(built: BuiltSql, start: number, sf: ts.SourceFile): Rewritten |
   for (let i = 0; i < pieces.length; i++) {
     const p = pieces[i]!;
     if (p.t === 'text') {
-      parts.push({ t: 'text', value: p.value });
+      // A named constant (`${COLUMNS}`) stays a reference to it in the rewritten text.
+      if (p.constant && p.node.getSourceFile() === sf) parts.push({ t: 'keep', expr: p.node.getText(sf), value: p.value });
+      else parts.push({ t: 'text', value: p.value });
       continue;
     }
     const expr = p.node.getText(sf);
@@ -322,7 +325,7 @@ function rewrite(built: BuiltSql, start: number, sf: ts.SourceFile): Rewritten |
     const prev = parts[parts.length - 1];
     const next = pieces[i + 1];
     const before = prev?.t === 'text' ? prev.value : '';
-    const inQuote = quoteOpen(parts.filter((x) => x.t === 'text').map((x) => (x as { value: string }).value).join(''));
+    const inQuote = quoteOpen(parts.map((x) => (x.t === 'param' ? '' : x.value ?? '')).join(''));
     if (inQuote) {
       // '…${x}…': the whole quoted literal becomes one parameter
       const q = before.lastIndexOf("'");
@@ -362,7 +365,7 @@ function quoteOpen(text: string): boolean {
 /** With the real parser: every new parameter must sit where a value goes (not a name, not ORDER BY/SELECT list). */
 function positionsAreValues(rw: Rewritten, _style: '$n' | '?'): boolean {
   const newNums = new Set(rw.parts.filter((p) => p.t === 'param').map((p) => (p as { n: number }).n));
-  const sql = rw.parts.map((p) => (p.t === 'text' ? p.value : p.t === 'keep' ? 'pglint_kept' : `$${p.n}`)).join('')
+  const sql = rw.parts.map((p) => (p.t === 'text' ? p.value : p.t === 'keep' ? p.value ?? 'pglint_kept' : `$${p.n}`)).join('')
     .replace(/\?/g, (m, off: number, s: string) => (quoteOpen(s.slice(0, off)) ? m : m)); // '?' placeholders are only produced as $n here
   const parsed = parseSql(sql);
   if (!parsed || !parsed.ok) return false;
