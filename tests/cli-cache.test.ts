@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { componentKeys, fileKeys } from '../cli/cache';
-import { BIN, useBuiltCli } from './helpers/cli';
+import { BIN, useBuiltCli, writeFiles } from './helpers/cli';
 
 const tmp = useBuiltCli();
 
@@ -27,12 +27,7 @@ const FILES: Record<string, string> = {
 };
 
 function project(): string {
-  const dir = tmp('pglint-cache-');
-  for (const [name, text] of Object.entries(FILES)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
+  return writeFiles(tmp('pglint-cache-'), FILES);
 }
 
 interface Run {

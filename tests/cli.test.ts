@@ -11,19 +11,13 @@ import { describe, expect, it } from 'vitest';
 import { chapterUrl } from '../rules/src/chapters';
 import { RULES } from '../rules/src/registry';
 import { escapeData, escapeProperty } from '../cli/formatters/github';
-import { BIN, REPO, useBuiltCli } from './helpers/cli';
+import { BIN, REPO, useBuiltCli, writeFiles } from './helpers/cli';
 
 const tempDir = useBuiltCli();
 
 /** Writes a project; every project gets a package.json (it pins the root) unless one is given. */
 function project(files: Record<string, string>): string {
-  const dir = tempDir('pglint-cli-');
-  const all = { 'package.json': '{"name":"fixture","private":true}\n', ...files };
-  for (const [name, text] of Object.entries(all)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
+  return writeFiles(tempDir('pglint-cli-'), { 'package.json': '{"name":"fixture","private":true}\n', ...files });
 }
 
 interface Run {

@@ -30,3 +30,12 @@ export function useBuiltCli(): (prefix: string) => string {
     return d;
   };
 }
+
+/** Writes `files` (relative path → text) under `dir` and returns `dir`. */
+export function writeFiles(dir: string, files: Record<string, string>): string {
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
