@@ -17,15 +17,21 @@ import { fileURLToPath } from 'node:url';
 import { BENCH_DIR, REPO_ROOT, WORK_DIR } from './lib.mjs';
 import { ensureCorpus, parseIntArg } from './generate.mjs';
 
+// A profile's nodes by id, and each node's parent id.
+function indexNodes(prof) {
+  const byId = new Map();
+  const parent = new Map();
+  for (const n of prof.nodes ?? []) byId.set(n.id, n);
+  for (const n of prof.nodes ?? []) for (const c of n.children ?? []) parent.set(c, n.id);
+  return { byId, parent };
+}
+
 // Aggregates one or more parsed .cpuprofile objects; returns rows sorted by self time.
 export function summariseProfiles(profiles) {
   const agg = new Map();
   let totalUs = 0;
   for (const prof of profiles) {
-    const byId = new Map();
-    const parent = new Map();
-    for (const n of prof.nodes ?? []) byId.set(n.id, n);
-    for (const n of prof.nodes ?? []) for (const c of n.children ?? []) parent.set(c, n.id);
+    const { byId, parent } = indexNodes(prof);
     const keyOf = (n) => {
       const cf = n.callFrame ?? {};
       let url = cf.url ?? '';
@@ -113,10 +119,7 @@ export function summariseAreas(profiles) {
   const agg = new Map();
   let totalUs = 0;
   for (const prof of profiles) {
-    const byId = new Map();
-    const parent = new Map();
-    for (const n of prof.nodes ?? []) byId.set(n.id, n);
-    for (const n of prof.nodes ?? []) for (const c of n.children ?? []) parent.set(c, n.id);
+    const { byId, parent } = indexNodes(prof);
     const areaOfNode = new Map();
     const nodeArea = (id) => {
       if (areaOfNode.has(id)) return areaOfNode.get(id);

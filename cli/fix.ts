@@ -1,6 +1,7 @@
 /** `--fix`: applies the fixes findings carry (safe ones; unsafe ones too with --unsafe-fixes). Display-only fixes never. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { applyEdits, editsOverlap } from '../rules/src/engine/fixes';
 import type { Finding, Fix, TextEdit } from '../rules/src/engine/types';
 
 export interface FixOptions {
@@ -15,22 +16,6 @@ interface PlannedEdit {
 
 function allowed(fix: Fix, options: FixOptions): boolean {
   return fix.safety === 'safe' || (options.unsafe && fix.safety === 'unsafe');
-}
-
-function overlaps(a: PlannedEdit, b: PlannedEdit): boolean {
-  if (a.start === a.end && b.start === b.end) return a.start === b.start; // two insertions at one place
-  if (a.start === a.end) return a.start > b.start && a.start < b.end;
-  if (b.start === b.end) return b.start > a.start && b.start < a.end;
-  return a.start < b.end && b.start < a.end;
-}
-
-/** Applies non-overlapping edits to a text (edits given in any order). */
-export function applyEdits(text: string, edits: readonly PlannedEdit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
-    out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  }
-  return out;
 }
 
 /**
@@ -55,7 +40,7 @@ export function applyFixesOnce(
       byFile.set(file, [...(byFile.get(file) ?? []), { start: e.start, end: e.end, text: e.text }]);
     }
     const clash = [...byFile].some(([file, edits]) =>
-      edits.some((e) => (planned.get(file) ?? []).some((p) => overlaps(p, e))),
+      edits.some((e) => (planned.get(file) ?? []).some((p) => editsOverlap(p, e))),
     );
     const createClash = (fix.createFiles ?? []).some((c) => creates.has(c.file) || fs.existsSync(c.file));
     if (clash || createClash) continue;

@@ -107,7 +107,7 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
   // Live database checks: opt-in (a URL on the command line or in the config), read-only, never cached.
   const databaseUrl = options.databaseUrl === 'env' ? io.env.DATABASE_URL : (options.databaseUrl ?? config.database?.url);
   if (options.databaseUrl === 'env' && !databaseUrl) io.stderr.write('pglint: warning: --database-url env given but DATABASE_URL is not set\n');
-  if (databaseUrl) reports = await withLiveFindings(reports, root, config, databaseUrl, discovered.files, io);
+  if (databaseUrl) reports = await withLiveFindings(reports, await linter.preparedProject(), databaseUrl, discovered.files, io);
   if (options.fix) {
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
       const texts = new Map(reports.map((r) => [r.file, r.text]));
@@ -228,12 +228,9 @@ interface LinterSettings {
 
 /** Adds the live-database findings (by file) to the reports; warnings (unreachable, wrong password) go to stderr. */
 async function withLiveFindings(
-  reports: FileReport[], root: string, config: ResolvedConfig, url: string, files: readonly string[], io: CliIo,
+  reports: FileReport[], project: EngineProject, url: string, files: readonly string[], io: CliIo,
 ): Promise<FileReport[]> {
   const engine = await loadEngine();
-  const project = new engine.Project({ root, config });
-  await engine.initSqlParser();
-  await project.prepare({ cacheDir: false });
   const live = await engine.checkLiveDatabase(project, url, { files: [...files] });
   for (const w of live.warnings) io.stderr.write(`pglint: warning: ${w}\n`);
   if (!live.findings.length) return reports;
@@ -312,6 +309,13 @@ class Linter {
     if (!forWorkers) return false;
     this.tmpSchemaDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'pglint-schema-'));
     return this.tmpSchemaDir;
+  }
+
+  /** The run's engine project with its migrations schema (built once per run, or read from the cache). */
+  async preparedProject(): Promise<EngineProject> {
+    const project = await this.ensureProject();
+    await this.prepare(project, false);
+    return project;
   }
 
   private async prepare(project: EngineProject, forWorkers: boolean): Promise<void> {

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyEdits, applyFixesOnce } from '../cli/fix';
+import { applyFixesOnce } from '../cli/fix';
+import { applyEdits } from '../rules/src/engine/fixes';
 import type { Finding, Fix } from '../rules/src/engine/types';
 
 function finding(file: string, start: number, fixes: Fix[]): Finding {

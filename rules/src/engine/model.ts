@@ -45,18 +45,7 @@ export class FileModel {
   // ── values ──────────────────────────────────────────────────────────────────
 
   valueOf(expr: ts.Node | undefined): Value | undefined {
-    if (!expr) return undefined;
-    const cached = this.valueCache.get(expr);
-    if (cached !== undefined) return cached ?? undefined;
-    this.valueCache.set(expr, null); // cycle guard
-    let v: Value | undefined;
-    try {
-      v = this.computeValue(expr);
-    } catch {
-      v = undefined;
-    }
-    this.valueCache.set(expr, v ?? null);
-    return v;
+    return expr ? memo(this.valueCache, expr, () => this.computeValue(expr)) : undefined;
   }
 
   private computeValue(e: ts.Node): Value | undefined {
@@ -99,29 +88,14 @@ export class FileModel {
 
   private valueOfIdentifier(id: ts.Identifier): Value | undefined {
     const b = resolveIdentifier(id);
-    if (!b) {
-      if (id.text === 'require' || id.text === 'module' || id.text === 'exports') return undefined;
-      return undefined;
-    }
-    return this.valueOfBinding(b);
+    return b ? this.valueOfBinding(b) : undefined;
   }
 
   private readonly bindingCache = new Map<ts.Node, Value | null>();
 
   /** The value a declaration gives its name (cached per declaration and destructuring path). */
   valueOfBinding(b: Binding): Value | undefined {
-    const key = b.path.length ? b.name : b.decl;
-    const cached = this.bindingCache.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    this.bindingCache.set(key, null); // cycle guard
-    let v: Value | undefined;
-    try {
-      v = this.computeBindingValue(b);
-    } catch {
-      v = undefined;
-    }
-    this.bindingCache.set(key, v ?? null);
-    return v;
+    return memo(this.bindingCache, b.path.length ? b.name : b.decl, () => this.computeBindingValue(b));
   }
 
   private computeBindingValue(b: Binding): Value | undefined {
@@ -301,15 +275,15 @@ export class FileModel {
         return undefined;
       }
       case 'instance':
-        return this.project.modelOf(v.file).classMember(v.node, name, false);
+        return v.file.classMember(v.node, name, false);
       case 'class': {
-        const m = this.project.modelOf(v.file).classMember(v.node, name, true);
+        const m = v.file.classMember(v.node, name, true);
         if (m) return m;
-        const base = this.project.modelOf(v.file).baseKindOfClass(v.node);
+        const base = v.file.baseKindOfClass(v.node);
         return base ? this.memberOf({ t: 'db', kind: base }, name) : undefined;
       }
       case 'object':
-        return this.project.modelOf(v.file).objectMember(v.node, name);
+        return v.file.objectMember(v.node, name);
       case 'module':
         return v.file.exportValue(name);
       default:
@@ -350,7 +324,7 @@ export class FileModel {
     }
     if (depth < 5) {
       const base = this.baseClass(cls);
-      if (base && base.t === 'class') return this.project.modelOf(base.file).classMember(base.node, name, isStatic, depth + 1);
+      if (base && base.t === 'class') return base.file.classMember(base.node, name, isStatic, depth + 1);
     }
     return undefined;
   }
@@ -376,7 +350,7 @@ export class FileModel {
   baseKindOfClass(cls: ts.ClassLikeDeclaration): string | undefined {
     const base = this.baseClass(cls);
     if (base?.t === 'lib' && base.spec.baseClass) return base.spec.baseClass;
-    if (base?.t === 'class') return this.project.modelOf(base.file).baseKindOfClass(base.node);
+    if (base?.t === 'class') return base.file.baseKindOfClass(base.node);
     return undefined;
   }
 
@@ -412,7 +386,7 @@ export class FileModel {
       const s = KINDS[callee.kind]?.call;
       return s?.returns ? wrap({ t: 'db', kind: s.returns }, s.async) : undefined;
     }
-    if (callee.t === 'fn') return this.project.modelOf(callee.file).returnValueOf(callee.node);
+    if (callee.t === 'fn') return callee.file.returnValueOf(callee.node);
     return undefined;
   }
 
@@ -455,12 +429,7 @@ export class FileModel {
   private exportCache = new Map<string, Value | null>();
 
   exportValue(name: string): Value | undefined {
-    const cached = this.exportCache.get(name);
-    if (cached !== undefined) return cached ?? undefined;
-    this.exportCache.set(name, null);
-    const v = this.computeExport(name);
-    this.exportCache.set(name, v ?? null);
-    return v;
+    return memo(this.exportCache, name, () => this.computeExport(name));
   }
 
   private computeExport(name: string): Value | undefined {
@@ -607,7 +576,7 @@ export class FileModel {
       valuesFromConfig = valuesProp?.initializer;
     }
     const valuesArg = valuesFromConfig ?? (typeof spec.valuesArg === 'number' ? n.arguments[spec.valuesArg] : undefined);
-    return { node: n, lib, kind, method, spec, role, sqlArg, valuesArg, executes, op: spec.op ?? opOfChain(this, n) };
+    return { node: n, lib, kind, method, spec, role, sqlArg, valuesArg, executes, op: spec.op ?? opOfChain(n) };
   }
 
   /** Calls that execute a query (what N+1 counts): direct queries and executed builder chains. */
@@ -633,6 +602,24 @@ export class FileModel {
 }
 
 // ── helpers ───────────────────────────────────────────────────────────────────
+
+/**
+ * Memoised value resolution. A key being computed reads as unknown (null), which cuts cycles
+ * (`const a = b; const b = a;`, mutually recursive exports); an exception counts as unknown too.
+ */
+function memo<K>(cache: Map<K, Value | null>, key: K, compute: () => Value | undefined): Value | undefined {
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached ?? undefined;
+  cache.set(key, null);
+  let v: Value | undefined;
+  try {
+    v = compute();
+  } catch {
+    v = undefined;
+  }
+  cache.set(key, v ?? null);
+  return v;
+}
 
 function wrap(v: Value, async: boolean | undefined): Value {
   return async ? { t: 'promise', of: v } : v;
@@ -770,7 +757,7 @@ function isExecutedPosition(n: ts.Expression): boolean {
   return false;
 }
 
-function opOfChain(model: FileModel, n: ts.CallExpression): 'read' | 'write' | undefined {
+function opOfChain(n: ts.CallExpression): 'read' | 'write' | undefined {
   // Walk down to the chain's root call to find an op (selectFrom → read, insertInto → write).
   let cur: ts.Expression = n;
   let op: 'read' | 'write' | undefined;
@@ -779,7 +766,6 @@ function opOfChain(model: FileModel, n: ts.CallExpression): 'read' | 'write' | u
     if (/^(insert|update|del|delete|upsert|increment|decrement|merge|onConflict)/i.test(name)) op = 'write';
     cur = cur.expression.expression;
   }
-  void model;
   return op ?? 'read';
 }
 

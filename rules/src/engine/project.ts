@@ -213,10 +213,6 @@ export class Project {
     return e.model;
   }
 
-  modelOf(m: FileModel): FileModel {
-    return m;
-  }
-
   /** Resolves an import specifier from a file to a project file's model. */
   resolveImport(fromFile: string, specifier: string): FileModel | undefined {
     const target = this.resolvePath(fromFile, specifier);

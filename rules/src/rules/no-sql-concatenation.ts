@@ -223,19 +223,18 @@ interface Rewritten {
  * Where the SQL text is written: inline at the call, or a `const` of the same function used only at this
  * call (`const sql = \`…${x}\`; await pool.query(sql)`), whose initializer can be rewritten in place.
  */
-function sqlSource(sqlArg: ts.Expression, file: FileModel): ts.Expression | undefined {
+function sqlSource(sqlArg: ts.Expression): ts.Expression | undefined {
   if (!ts.isIdentifier(sqlArg)) return sqlArg;
   const b = resolveIdentifier(sqlArg);
   if (!b || b.kind !== 'var' || !b.constant || b.path.length || !ts.isVariableDeclaration(b.decl) || !b.decl.initializer) return undefined;
   if (referencesTo(b, enclosingFunctionOrFile(b.decl)).length !== 1) return undefined;
   if (enclosingFunctionOrFile(b.decl) !== enclosingFunctionOrFile(sqlArg)) return undefined;
-  void file;
   return b.decl.initializer;
 }
 
 function buildFixes(call: DbCall, sqlArg: ts.Expression, built: BuiltSql, file: FileModel, fr: boolean): Fix[] | undefined {
   // Only SQL written at the call, or in a local const used once there, can be rewritten in place.
-  const source = sqlSource(sqlArg, file);
+  const source = sqlSource(sqlArg);
   if (!source) return undefined;
   if (built.pieces.some((p) => p.node.getSourceFile() !== file.sourceFile || !isWithin(p.node, source))) return undefined;
   if (built.pieces.some((p) => p.t === 'value' && p.listJoin && !p.safe)) return undefined;
@@ -245,7 +244,7 @@ function buildFixes(call: DbCall, sqlArg: ts.Expression, built: BuiltSql, file: 
   if (tagRewrite && ts.isCallExpression(call.node) && ts.isPropertyAccessExpression(call.node.expression)) {
     if (call.node.arguments.length !== 1) return undefined;
     const rw = rewrite(built, 0, sf);
-    if (!rw || !positionsAreValues(rw, '$n')) return whitelistHint(fr);
+    if (!rw || !positionsAreValues(rw)) return whitelistHint(fr);
     if (source !== sqlArg) return undefined; // the tagged form must be written at the call
     const recv = call.node.expression.expression.getText(sf);
     const body = rw.parts.map((p) => (p.t === 'text' ? escapeTemplate(p.value) : p.t === 'keep' ? `\${${p.expr}}` : `\${${p.expr}}`)).join('');
@@ -268,7 +267,7 @@ function buildFixes(call: DbCall, sqlArg: ts.Expression, built: BuiltSql, file: 
   }
   const rw = rewrite(built, style === '$n' ? existing : 0, sf);
   if (!rw || !rw.params.length) return undefined;
-  if (!positionsAreValues(rw, style)) return whitelistHint(fr);
+  if (!positionsAreValues(rw)) return whitelistHint(fr);
   const sqlText = rw.parts.map((p) => (p.t === 'text' ? p.value : p.t === 'keep' ? `\${${p.expr}}` : style === '$n' ? `$${p.n}` : '?')).join('');
   const hasKeep = rw.parts.some((p) => p.t === 'keep');
   const literal = hasKeep || /[\n'\\]/.test(sqlText) ? `\`${rw.parts.map((p) => (p.t === 'text' ? escapeTemplate(p.value) : p.t === 'keep' ? `\${${p.expr}}` : style === '$n' ? `$${p.n}` : '?')).join('')}\`` : `'${sqlText}'`;
@@ -363,10 +362,10 @@ function quoteOpen(text: string): boolean {
 }
 
 /** With the real parser: every new parameter must sit where a value goes (not a name, not ORDER BY/SELECT list). */
-function positionsAreValues(rw: Rewritten, _style: '$n' | '?'): boolean {
+function positionsAreValues(rw: Rewritten): boolean {
   const newNums = new Set(rw.parts.filter((p) => p.t === 'param').map((p) => (p as { n: number }).n));
-  const sql = rw.parts.map((p) => (p.t === 'text' ? p.value : p.t === 'keep' ? p.value ?? 'pglint_kept' : `$${p.n}`)).join('')
-    .replace(/\?/g, (m, off: number, s: string) => (quoteOpen(s.slice(0, off)) ? m : m)); // '?' placeholders are only produced as $n here
+  // Checked with `$n` placeholders whatever the library's style: only their positions matter here.
+  const sql = rw.parts.map((p) => (p.t === 'text' ? p.value : p.t === 'keep' ? p.value ?? 'pglint_kept' : `$${p.n}`)).join('');
   const parsed = parseSql(sql);
   if (!parsed || !parsed.ok) return false;
   let ok = true;

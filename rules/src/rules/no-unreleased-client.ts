@@ -406,11 +406,11 @@ function describe(acq: Acquisition, leak: Outcome, file: FileModel, lang: Langua
     related.push({ file: file.path, start: Math.max(body.getStart(sf), end - 1), end, message: fr ? 'Fin de la fonction : le client est toujours emprunté' : 'End of the function: the client is still checked out' });
   }
   if (acq.kind === 'client') messageId = leak.kind === 'throw' ? 'clientNotEndedOnError' : 'clientNotEnded';
-  else if (!hasAnyRelease(acq, file)) messageId = 'neverReleased';
+  else if (!hasAnyRelease(acq)) messageId = 'neverReleased';
   return { messageId, exit, related };
 }
 
-function hasAnyRelease(acq: Acquisition, file: FileModel): boolean {
+function hasAnyRelease(acq: Acquisition): boolean {
   let found = false;
   const b = acq.binding!;
   const visit = (n: ts.Node): void => {
@@ -423,7 +423,6 @@ function hasAnyRelease(acq: Acquisition, file: FileModel): boolean {
     ts.forEachChild(n, visit);
   };
   visit(acq.body);
-  void file;
   return found;
 }
 
