@@ -15,8 +15,10 @@ export interface GeneratedCorpus {
   sourceFiles: number;
   counts: Record<string, number>;
   files: Map<string, string[]>;
+  /** The deliberate schema drift written (code naming a table or column no migration creates). */
+  drift: { kind: 'new-column' | 'missing-field' | 'missing-table'; table: string; column?: string }[];
 }
-export declare function generateCorpus(opts: { files?: number; seed?: number; out?: string }): GeneratedCorpus;
+export declare function generateCorpus(opts: { files?: number; seed?: number; out?: string; driftShare?: number }): GeneratedCorpus;
 export declare function ensureCorpus(opts: { files: number; seed: number; out: string }): {
   reused: boolean; generatorVersion: number; files: number; seed: number; sourceFiles: number; totalFiles: number;
 };

@@ -12,11 +12,20 @@
 // N+1 across files (~12 %), express routes (~10 %), jobs (~4 %), knex and prisma data access (~3 %),
 // models and utils (the rest). One file, src/services/reporting-monolith.service.ts, has 3,000 lines:
 // bench/lsp-latency.mjs edits it.
+//
+// Schema: every table and column the code names (SQL strings, knex builder calls) is recorded while the
+// code is written (schema.use), and the migrations create exactly that schema: several tables per
+// CREATE migration, some columns added later by ALTER TABLE migrations. Like a backend whose linter is
+// kept on, the only drift is deliberate (about 1.5 % of entities, listed in the result's `drift`): a
+// column the code started using without a migration, a field dropped from the CREATE TABLE, rarely a
+// table no migration creates. The other deliberate smells (SQL concatenation, unreleased client, query
+// in a loop) are drawn as before.
 import { mkdirSync, writeFileSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const GENERATOR_VERSION = 1;
+// Bump when the output changes: ensureCorpus regenerates a corpus whose manifest carries another version.
+export const GENERATOR_VERSION = 2;
 export const BIG_FILE = 'src/services/reporting-monolith.service.ts';
 export const BIG_FILE_LINES = 3000;
 
@@ -87,6 +96,78 @@ function plural(s) {
 }
 
 function tableName(e) { return plural(snake(e)); }
+
+// ---------------------------------------------------------------- schema used by the code
+// SQL definition of the columns the code may name (entity fields, plus the columns the templates hard-code).
+const COLUMN_DEFS = new Map([
+  ...FIELDS.map(([f, ty]) => [f, ty]),
+  ['id', 'bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY'],
+  ['created_at', 'timestamptz NOT NULL DEFAULT now()'],
+  ['updated_at', 'timestamptz NOT NULL DEFAULT now()'],
+  ['version', 'integer NOT NULL DEFAULT 1'],
+  ['entity', 'text NOT NULL'],
+  ['action', 'text NOT NULL'],
+  ['done', 'boolean NOT NULL DEFAULT false'],
+  ['payload', 'jsonb'],
+  ['notes', 'text'],
+]);
+const columnDef = (c) => COLUMN_DEFS.get(c) ?? 'text';
+
+// Columns a drifted repository starts using without any migration adding them (never in FIELDS).
+const DRIFT_COLUMNS = [
+  ['archived_at', (P, t, cols, row) => [
+    `export async function listActive${P}s(limit = 50): Promise<${row}[]> {`,
+    `  const { rows } = await pool.query<${row}>('SELECT ${cols} FROM ${t} WHERE archived_at IS NULL ORDER BY id LIMIT $1', [limit]);`,
+    '  return rows;',
+    '}',
+  ]],
+  ['tenant_id', (P, t, cols, row) => [
+    `export async function find${P}sForTenant(tenantId: number): Promise<${row}[]> {`,
+    `  const { rows } = await pool.query<${row}>('SELECT ${cols} FROM ${t} WHERE tenant_id = $1', [tenantId]);`,
+    '  return rows;',
+    '}',
+  ]],
+  ['last_seen_at', (P, t, cols, row) => [
+    `export async function findStale${P}s(before: Date): Promise<${row}[]> {`,
+    `  const { rows } = await pool.query<${row}>('SELECT ${cols} FROM ${t} WHERE last_seen_at < $1 ORDER BY id', [before]);`,
+    '  return rows;',
+    '}',
+  ]],
+  ['locale', (P, t, cols, row) => [
+    `export async function find${P}sByLocale(locale: string): Promise<${row}[]> {`,
+    `  const { rows } = await pool.query<${row}>('SELECT ${cols} FROM ${t} WHERE locale = $1', [locale]);`,
+    '  return rows;',
+    '}',
+  ]],
+  ['deleted_at', (P, t, cols, row) => [
+    `export async function listLive${P}s(limit = 50): Promise<${row}[]> {`,
+    `  const { rows } = await pool.query<${row}>('SELECT ${cols} FROM ${t} WHERE deleted_at IS NULL ORDER BY id LIMIT $1', [limit]);`,
+    '  return rows;',
+    '}',
+  ]],
+];
+// Kind of the k-th drifted entity: mostly a new column, some a field missing from the CREATE TABLE, rarely a table.
+const DRIFT_KINDS = ['new-column', 'missing-field', 'new-column', 'new-column', 'missing-table', 'new-column', 'missing-field', 'new-column', 'missing-field', 'new-column'];
+
+// Tables and columns, in the order the code first names them.
+function newSchema() {
+  const tables = new Map();
+  const core = new Map(); // table -> columns of its first CREATE TABLE (never deferred to an ALTER)
+  return {
+    tables,
+    core,
+    define(t, ...cols) {
+      this.use(t, ...cols);
+      core.set(t, new Set(['id', ...cols]));
+    },
+    use(t, ...cols) {
+      let set = tables.get(t);
+      if (!set) tables.set(t, (set = new Set(['id'])));
+      for (const c of cols) set.add(c);
+      return t;
+    },
+  };
+}
 
 function entityFields(rng) {
   return rng.sample(FIELDS, rng.int(3, 7));
@@ -245,8 +326,9 @@ function modelFile(rng, e) {
   ]);
 }
 
-function repoFile(rng, e, idx) {
-  const P = pascal(e.name), c = camel(e.name), t = tableName(e.name);
+function repoFile(rng, e, schema, drift) {
+  const P = pascal(e.name), c = camel(e.name), t = schema.use(tableName(e.name), 'id', ...e.fields.map(([f]) => f), 'owner_id');
+  schema.use('audit_log', 'entity', 'action');
   const cols = ['id', ...e.fields.map(([f]) => f)];
   const colList = cols.join(', ');
   const rowType = `${P}Row`;
@@ -302,6 +384,7 @@ function repoFile(rng, e, idx) {
     );
   }
   if (rng.chance(0.08)) {
+    schema.use(t, 'version');
     lines.push(
       `export async function touch${P}s(ids: number[]): Promise<void> {`,
       '  for (const id of ids) {',
@@ -311,6 +394,8 @@ function repoFile(rng, e, idx) {
       '',
     );
   }
+  // Deliberate drift: a column the code started using and no migration adds (drawn apart from rng).
+  if (drift?.kind === 'new-column') lines.push(...DRIFT_COLUMNS.find(([col]) => col === drift.column)[1](P, t, colList, rowType), '');
   lines.push(
     `export class ${P}Repository {`,
     '  constructor(private readonly db = pool) {}',
@@ -432,7 +517,7 @@ function serviceFile(rng, e, repoEntities, idx) {
   return lines;
 }
 
-function bigServiceFile(rng, entities) {
+function bigServiceFile(rng, entities, schema) {
   const deps = entities.slice(0, Math.min(entities.length, 6));
   const lines = [
     '// Reporting code grown over years: one big module, edited by bench/lsp-latency.mjs.',
@@ -459,6 +544,7 @@ function bigServiceFile(rng, entities) {
       ];
     }
     if (i % 9 === 7) {
+      schema.use(t, 'created_at');
       return [
         `export async function reportDirect${i}(since: Date) {`,
         `  const { rows } = await pool.query('SELECT count(*) AS n FROM ${t} WHERE created_at >= $1', [since]);`,
@@ -484,7 +570,7 @@ function bigServiceFile(rng, entities) {
   return lines;
 }
 
-function routeFile(rng, e, serviceEntities) {
+function routeFile(rng, e, serviceEntities, schema) {
   const P = pascal(e.name), c = camel(e.name);
   const lines = [
     "import { Router, type Request, type Response, type NextFunction } from 'express';",
@@ -504,7 +590,7 @@ function routeFile(rng, e, serviceEntities) {
     '  }',
     '});',
   ];
-  const t = tableName(e.name);
+  const t = schema.use(tableName(e.name), 'id', 'status', 'owner_id');
   if (rng.chance(0.07)) {
     lines.push(
       '',
@@ -553,7 +639,8 @@ function routeFile(rng, e, serviceEntities) {
   return lines;
 }
 
-function jobFile(rng, name, services) {
+function jobFile(rng, name, services, schema) {
+  schema.use('job_queue', 'done');
   const lines = [];
   const used = services;
   for (const s of used) lines.push(`import * as ${camel(s.name)}Service from '../services/${s.name}.service';`);
@@ -580,8 +667,8 @@ function jobFile(rng, name, services) {
   return lines;
 }
 
-function knexFile(rng, e) {
-  const P = pascal(e.name), t = tableName(e.name);
+function knexFile(rng, e, schema) {
+  const P = pascal(e.name), t = schema.use(tableName(e.name), 'id', 'updated_at', 'status');
   const lines = [
     "import knex from 'knex';",
     '',
@@ -833,20 +920,55 @@ function relImport(from, to) {
   return (ups === 0 ? './' : '../'.repeat(ups)) + rest;
 }
 
-function migrationFile(rng, e, idx) {
-  const t = tableName(e.name);
-  const lines = [
-    `-- ${String(idx + 1).padStart(4, '0')}: ${t}`,
-    `CREATE TABLE IF NOT EXISTS ${t} (`,
-    '  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,',
-    ...e.fields.map(([f, ty], i) => `  ${f} ${ty}${f === 'created_at' ? ' NOT NULL DEFAULT now()' : ''}${i === e.fields.length - 1 ? '' : ','}`),
-    ');',
-    '',
-  ];
-  for (const [f] of e.fields.slice(0, rng.int(1, 2))) lines.push(`CREATE INDEX IF NOT EXISTS ${t}_${f}_idx ON ${t} (${f});`);
-  if (rng.chance(0.3)) lines.push(`ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS notes text;`);
-  lines.push('');
-  return lines;
+// Migrations for the schema the code uses, minus the deliberate drift (`omit`: table -> true for the whole
+// table, or a Set of columns). About a quarter of the files are ALTER TABLE migrations adding, to tables
+// created earlier, some of the columns the code names; the rest create several tables each.
+function migrationFiles(rng, schema, nMig, omit) {
+  const tables = [...schema.tables].filter(([t]) => omit.get(t) !== true)
+    .map(([t, cols]) => [t, [...cols].filter((c) => !omit.get(t)?.has(c))]);
+  const nAlter = nMig >= 4 ? Math.floor(nMig / 4) : 0;
+  const nCreate = nMig - nAlter;
+  // Alter migration j runs after create migration afterChunk[j].
+  const afterChunk = Array.from({ length: nAlter }, (_, j) => Math.floor(((j + 1) * nCreate) / (nAlter + 1)) - 1);
+  const creates = Array.from({ length: nCreate }, () => []);
+  const alters = Array.from({ length: nAlter }, () => []);
+  tables.forEach(([t, cols], i) => {
+    const chunk = Math.floor((i * nCreate) / tables.length);
+    const j = afterChunk.findIndex((c) => c >= chunk);
+    const now = [], later = [];
+    for (const c of cols) {
+      // A table's core columns stay in its CREATE TABLE; the others (owner_id, status, version…) sometimes come later.
+      const deferrable = j >= 0 && !schema.core.get(t)?.has(c);
+      (deferrable && rng.chance(0.35) ? later : now).push(c);
+    }
+    if (j >= 0 && rng.chance(0.15)) later.push('notes');
+    creates[chunk].push([t, now]);
+    if (later.length) alters[j].push([t, later]);
+  });
+  const files = [];
+  const name = (prefix, list) => `${String(files.length + 1).padStart(4, '0')}_${prefix}_${list[0][0]}${list.length > 1 ? `_and_${list.length - 1}_more` : ''}.sql`;
+  const pushAlters = (chunk) => {
+    afterChunk.forEach((c, j) => {
+      if (c !== chunk) return;
+      // Never empty: fall back to a spare column on the last table created so far.
+      if (!alters[j].length) alters[j].push([creates[c].at(-1)[0], ['notes']]);
+      const lines = [`-- ${String(files.length + 1).padStart(4, '0')}: columns added to ${alters[j].map(([t]) => t).join(', ')}`];
+      for (const [t, cols] of alters[j]) for (const col of cols) lines.push(`ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${col} ${columnDef(col)};`);
+      lines.push('');
+      files.push([name('alter', alters[j]), lines]);
+    });
+  };
+  creates.forEach((list, chunk) => {
+    const lines = [`-- ${String(files.length + 1).padStart(4, '0')}: ${list.map(([t]) => t).join(', ')}`];
+    for (const [t, cols] of list) {
+      lines.push(`CREATE TABLE IF NOT EXISTS ${t} (`, ...cols.map((c, i) => `  ${c} ${columnDef(c)}${i === cols.length - 1 ? '' : ','}`), ');');
+      for (const c of cols.filter((x) => x !== 'id').slice(0, rng.int(1, 2))) lines.push(`CREATE INDEX IF NOT EXISTS ${t}_${c}_idx ON ${t} (${c});`);
+      lines.push('');
+    }
+    files.push([name('create', list), lines]);
+    pushAlters(chunk);
+  });
+  return files;
 }
 
 function appFile(routeEntities) {
@@ -859,12 +981,42 @@ function appFile(routeEntities) {
 }
 
 // ---------------------------------------------------------------- driver
-export function generateCorpus({ files = 5000, seed = 1, out }) {
+// driftShare: share of entities given a deliberate schema drift (tests raise it to see every kind).
+export function generateCorpus({ files = 5000, seed = 1, out, driftShare = 0.015 }) {
   const N = Math.max(20, Math.floor(Number(files)));
   if (!Number.isFinite(N)) throw new Error('--files must be a number');
   const rng = makeRng(seed);
   const { counts, entities } = plan(N, rng);
   const out_ = new Map(); // path -> lines
+  const schema = newSchema();
+  // Tables in migration order; an entity table starts with id, the entity's fields, created_at; the code
+  // adds the columns it names.
+  schema.define('audit_log', 'entity', 'action', 'created_at');
+  entities.forEach((e, i) => {
+    if (i === Math.floor(entities.length / 2)) schema.define('job_queue', 'payload', 'done', 'created_at');
+    schema.define(tableName(e.name), ...e.fields.map(([f]) => f), 'created_at');
+  });
+  // Deliberate drift, drawn from its own generator so the rest of the corpus keeps its random stream.
+  const drng = makeRng((Number(seed) ^ 0x5bd1e995) >>> 0);
+  const drifted = driftShare > 0 ? drng.sample(entities, Math.max(1, Math.round(entities.length * driftShare))) : [];
+  const driftOf = new Map();
+  const drift = []; // {kind, table, column?}
+  const omit = new Map(); // table -> true | Set of columns
+  drifted.forEach((e, k) => {
+    const kind = DRIFT_KINDS[k % DRIFT_KINDS.length], table = tableName(e.name);
+    if (kind === 'new-column') {
+      const column = DRIFT_COLUMNS[drift.filter((d) => d.kind === kind).length % DRIFT_COLUMNS.length][0];
+      driftOf.set(e, { kind, column });
+      drift.push({ kind, table, column });
+    } else if (kind === 'missing-field') {
+      const column = drng.pick(e.fields)[0];
+      omit.set(table, new Set([column]));
+      drift.push({ kind, table, column });
+    } else {
+      omit.set(table, true);
+      drift.push({ kind, table });
+    }
+  });
 
   out_.set('src/db.ts', dbFile());
   out_.set('src/config.ts', configFile());
@@ -872,7 +1024,7 @@ export function generateCorpus({ files = 5000, seed = 1, out }) {
   out_.set('src/utils/errors.ts', errorsFile());
   out_.set('src/web/lib/api.ts', apiClientFile());
 
-  entities.forEach((e, i) => out_.set(`src/repositories/${e.name}.repository.ts`, repoFile(rng, e, i)));
+  entities.forEach((e, i) => out_.set(`src/repositories/${e.name}.repository.ts`, repoFile(rng, e, schema, driftOf.get(e))));
   const modelEntities = entities.slice(0, counts.model);
   while (modelEntities.length < counts.model) modelEntities.push({ name: entityName(entities.length + modelEntities.length), fields: entityFields(rng) });
   modelEntities.forEach((e) => out_.set(`src/models/${e.name}.ts`, modelFile(rng, e)));
@@ -893,7 +1045,7 @@ export function generateCorpus({ files = 5000, seed = 1, out }) {
     if (s.name !== s.e.name) lines.push(`export const ${camel(s.name)}Ready = true;`, '');
     out_.set(`src/services/${s.name}.service.ts`, lines);
   }
-  out_.set(BIG_FILE, bigServiceFile(rng, entities));
+  out_.set(BIG_FILE, bigServiceFile(rng, entities, schema));
 
   const primaryServices = services.filter((s) => s.name === s.e.name);
   const routeEntities = [];
@@ -902,7 +1054,7 @@ export function generateCorpus({ files = 5000, seed = 1, out }) {
   routeEntities.forEach((s, i) => {
     const name = i < primaryServices.length ? s.name : `${s.name}-v${Math.floor(i / primaryServices.length) + 1}`;
     routeNames.push({ name });
-    const lines = routeFile(rng, s.e, services);
+    const lines = routeFile(rng, s.e, services, schema);
     if (name !== s.name) lines.unshift(`// API version ${Math.floor(i / primaryServices.length) + 1} of the ${s.name} routes`);
     out_.set(`src/routes/${name}.routes.ts`, lines.map((l) => (name !== s.name ? l.replace(`export const ${camel(s.name)}Router`, `export const ${camel(name)}Router`).replace(new RegExp(`^${camel(s.name)}Router\\.`), `${camel(name)}Router.`) : l)));
   });
@@ -919,9 +1071,9 @@ export function generateCorpus({ files = 5000, seed = 1, out }) {
   for (let i = 0; i < counts.job; i++) {
     const name = `${entityName(i)}-nightly`;
     const used = rng.sample(primaryServices, Math.min(primaryServices.length, rng.int(1, 3))).map((s) => s.e);
-    out_.set(`src/jobs/${name}.job.ts`, jobFile(rng, name, used));
+    out_.set(`src/jobs/${name}.job.ts`, jobFile(rng, name, used, schema));
   }
-  for (let i = 0; i < counts.knex; i++) out_.set(`src/data/knex/${entities[i % entities.length].name}${i >= entities.length ? i : ''}.knex.ts`, knexFile(rng, entities[i % entities.length]));
+  for (let i = 0; i < counts.knex; i++) out_.set(`src/data/knex/${entities[i % entities.length].name}${i >= entities.length ? i : ''}.knex.ts`, knexFile(rng, entities[i % entities.length], schema));
   for (let i = 0; i < counts.prisma; i++) out_.set(`src/data/prisma/${entities[i % entities.length].name}${i >= entities.length ? i : ''}.prisma.ts`, prismaFile(rng, entities[i % entities.length]));
   for (let i = 0; i < counts.util; i++) out_.set(`src/utils/helpers${i}.ts`, utilFile(rng, i));
 
@@ -960,10 +1112,7 @@ export function generateCorpus({ files = 5000, seed = 1, out }) {
   ]);
 
   const nMig = Math.max(1, Math.round(N * 0.04));
-  for (let i = 0; i < nMig; i++) {
-    const e = i < entities.length ? entities[i] : { name: entityName(entities.length + i), fields: entityFields(rng) };
-    out_.set(`migrations/${String(i + 1).padStart(4, '0')}_create_${tableName(e.name)}.sql`, migrationFile(rng, e, i));
-  }
+  for (const [file, lines] of migrationFiles(rng, schema, nMig, omit)) out_.set(`migrations/${file}`, lines);
 
   out_.set('package.json', JSON.stringify({
     name: 'bench-backend', private: true, version: '1.0.0',
@@ -985,7 +1134,7 @@ export function generateCorpus({ files = 5000, seed = 1, out }) {
     }
     writeFileSync(join(out, '.bench-manifest.json'), JSON.stringify({ generatorVersion: GENERATOR_VERSION, files: N, seed: Number(seed), sourceFiles: srcCount, totalFiles: paths.length }, null, 2) + '\n');
   }
-  return { paths, sourceFiles: srcCount, counts, files: out_ };
+  return { paths, sourceFiles: srcCount, counts, files: out_, drift };
 }
 
 // Reuse an existing corpus when its manifest matches; otherwise (re)generate.

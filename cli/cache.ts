@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { foldComponents } from '../rules/src/engine/graph';
 import type { Finding } from '../rules/src/engine/types';
 
 export const CACHE_FORMAT = 1;
@@ -162,71 +163,19 @@ export function fileKeys(input: {
 }
 
 /**
- * The Merkle key of each node's strongly connected component, for every node reachable from `roots`.
- * Tarjan's algorithm with an explicit stack; components are completed in reverse topological order (a component
- * is completed after every component it reaches), which is the order the keys need.
+ * The Merkle key of each node's strongly connected component, for every node reachable from `roots`:
+ * hash(the members' paths, contents and resolved imports, + the keys of the components it imports), folded in
+ * reverse topological order by `foldComponents` (rules/src/engine/graph.ts).
  */
 export function componentKeys(
   roots: readonly string[],
   deps: (node: string) => readonly string[],
   hash: (node: string) => string | undefined,
 ): Map<string, string> {
-  const index = new Map<string, number>();
-  const low: number[] = [];
-  const onStack: boolean[] = [];
-  const stack: string[] = [];
-  const keyOf = new Map<string, string>();
-  interface Frame { node: string; i: number; deps: readonly string[]; idx: number }
-  const work: Frame[] = [];
-  let next = 0;
-  const visit = (node: string): void => {
-    const idx = next++;
-    index.set(node, idx);
-    low[idx] = idx;
-    onStack[idx] = true;
-    stack.push(node);
-    work.push({ node, i: 0, deps: deps(node), idx });
-  };
-  for (const root of roots) {
-    if (index.has(root)) continue;
-    visit(root);
-    while (work.length) {
-      const frame = work[work.length - 1]!;
-      if (frame.i < frame.deps.length) {
-        const d = frame.deps[frame.i++]!;
-        const di = index.get(d);
-        if (di === undefined) visit(d);
-        else if (onStack[di] && di < low[frame.idx]!) low[frame.idx] = di;
-        continue;
-      }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent && low[frame.idx]! < low[parent.idx]!) low[parent.idx] = low[frame.idx]!;
-      if (low[frame.idx] !== frame.idx) continue;
-      // frame.node is the root of a component: its members are on the stack above it.
-      const members: string[] = [];
-      let m: string;
-      do {
-        m = stack.pop()!;
-        onStack[index.get(m)!] = false;
-        members.push(m);
-      } while (m !== frame.node);
-      members.sort();
-      const memberSet = members.length > 1 ? new Set(members) : undefined;
-      const parts: string[] = ['scc'];
-      const imported = new Set<string>();
-      for (const member of members) {
-        const ds = [...new Set(deps(member))].sort();
-        parts.push(member, hash(member) ?? '\u0001missing', ds.join('\u0002'));
-        for (const d of ds) {
-          if (d === member || memberSet?.has(d)) continue;
-          imported.add(keyOf.get(d)!); // completed earlier: reverse topological order
-        }
-      }
-      parts.push('imports', ...[...imported].sort());
-      const key = sha(parts);
-      for (const member of members) keyOf.set(member, key);
-    }
-  }
-  return keyOf;
+  return foldComponents<string>(roots, deps, (members, imported, depsOf) => {
+    const parts: string[] = ['scc'];
+    for (const member of members) parts.push(member, hash(member) ?? '\u0001missing', [...new Set(depsOf(member))].sort().join('\u0002'));
+    parts.push('imports', ...[...imported].sort());
+    return sha(parts);
+  });
 }

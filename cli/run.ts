@@ -20,7 +20,7 @@ import { format } from './formatters';
 import { countSeverities, type FileReport, type LintReport } from './report';
 import { CACHE_FORMAT, contentHash, defaultCacheDir, fileKeys, globalKey, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
 import { loadEngine, loadRules, type Engine } from './engine-loader';
-import { partition, WorkerPool, workerFile, type WorkerFileResult } from './worker';
+import { partition, sharedRanges, WorkerPool, workerFile, type WorkerFileResult } from './worker';
 import { readTextFile } from '../rules/src/engine/read';
 
 export const VERSION: string = packageVersion;
@@ -247,11 +247,47 @@ async function withLiveFindings(
   return reports;
 }
 
+/**
+ * `files` ordered so that each file comes right after the files it imports (depth-first post-order from the files
+ * nothing imports): a contiguous range then holds a vertical slice of the code (a route, its service, their
+ * repositories), and a worker parses fewer files outside its range to follow calls (bench/RESULTS.md).
+ */
+export function dependenciesFirst(files: readonly string[], deps: (file: string) => readonly string[]): string[] {
+  const wanted = new Set(files);
+  const imported = new Set<string>();
+  for (const f of files) for (const d of deps(f)) if (d !== f) imported.add(d);
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const visit = (start: string): void => {
+    if (seen.has(start)) return;
+    seen.add(start);
+    const stack: [string, number][] = [[start, 0]];
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const ds = deps(top[0]);
+      if (top[1] < ds.length) {
+        const d = ds[top[1]++]!;
+        if (!seen.has(d)) {
+          seen.add(d);
+          stack.push([d, 0]);
+        }
+        continue;
+      }
+      stack.pop();
+      if (wanted.has(top[0])) out.push(top[0]);
+    }
+  };
+  for (const f of files) if (!imported.has(f)) visit(f);
+  for (const f of files) visit(f); // import cycles nothing outside imports
+  return out;
+}
+
 class Linter {
   private engine?: Engine;
   private project?: EngineProject;
   private prepared = false;
-  private tmpSchemaDir?: string;
+  /** Workers started early on a cold run (they load the engine while this thread works out their jobs). */
+  private pool?: WorkerPool;
   private texts = new Map<string, string | undefined>();
   private buffers = new Map<string, Buffer | undefined>();
   private readonly cache?: ResultCache;
@@ -303,25 +339,17 @@ class Linter {
     return this.project;
   }
 
-  /** Where the migrations' schema is cached: the result cache folder, or (--no-cache) a folder of this run for the workers. */
-  private schemaDir(forWorkers: boolean): string | false {
-    if (this.s.cacheDir) return this.s.cacheDir;
-    if (!forWorkers) return false;
-    this.tmpSchemaDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'pglint-schema-'));
-    return this.tmpSchemaDir;
-  }
-
   /** The run's engine project with its migrations schema (built once per run, or read from the cache). */
   async preparedProject(): Promise<EngineProject> {
     const project = await this.ensureProject();
-    await this.prepare(project, false);
+    await this.prepare(project);
     return project;
   }
 
-  private async prepare(project: EngineProject, forWorkers: boolean): Promise<void> {
+  private async prepare(project: EngineProject): Promise<void> {
     if (this.prepared) return;
     this.prepared = true;
-    await project.prepare({ cacheDir: this.schemaDir(forWorkers) });
+    await project.prepare({ cacheDir: this.s.cacheDir ?? false });
   }
 
   invalidate(files: readonly string[]): void {
@@ -332,9 +360,73 @@ class Linter {
     }
   }
 
+  /** Worker threads for `misses` files to analyse: PGLINT_WORKERS=N, else one per core (at most 4) above a threshold. */
+  private workerCount(misses: number): number {
+    const env = this.s.io.env.PGLINT_WORKERS;
+    const forced = env !== undefined && env !== '' ? Number(env) : undefined;
+    if (forced !== undefined && Number.isFinite(forced)) return Math.floor(forced);
+    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    return misses > WORKER_THRESHOLD ? Math.min(cores, 4) : 1;
+  }
+
+  private startPool(misses: number): WorkerPool | undefined {
+    const file = workerFile();
+    const count = this.workerCount(misses);
+    return file && count >= 2 ? new WorkerPool(file, count) : undefined;
+  }
+
+  private lintHere(project: EngineProject, file: string, results: Map<string, CachedResult & { crash?: string }>): void {
+    try {
+      const r = project.lintFile(file, { reportUnusedDisables: this.s.reportUnusedDisables });
+      results.set(file, { findings: r.findings, skipped: r.skipped, errors: r.errors });
+    } catch (error) {
+      results.set(file, { findings: [], crash: (error as Error)?.message ?? String(error) } satisfies Omit<WorkerFileResult, 'file'>);
+      if (this.s.io.env.PGLINT_DEBUG === '1' && (error as Error)?.stack) this.s.io.stderr.write(`${(error as Error).stack}\n`);
+    }
+  }
+
+  /**
+   * Lints `misses` with the workers (see cli/worker.ts): they take the source files that reach a database
+   * module; this thread builds the schema, then lints migration files and files that reach no database (no parse)
+   * while they work. Returns the files left for this thread (a failed worker's, files with migration findings).
+   */
+  private async lintWithWorkers(
+    pool: WorkerPool, project: EngineProject, misses: readonly string[], results: Map<string, CachedResult & { crash?: string }>,
+  ): Promise<string[]> {
+    const { root, config } = this.s;
+    const reach = project.reachAll(misses.filter((f) => isSourceFile(f)).map((f) => path.resolve(f)));
+    const migrationFiles = new Set(this.engine!.migrationFilesOf(root, config.migrations.paths));
+    const workerFiles = dependenciesFirst(
+      misses.filter((f) => reach.get(path.resolve(f)) === true && !migrationFiles.has(f)),
+      (f) => project.depsOf(f),
+    );
+    const ranges = sharedRanges(partition(workerFiles, pool.size, (f) => 1_000 + (this.text(f)?.length ?? 0)));
+    pool.assign(Array.from({ length: pool.size }, (_, index) => ({
+      root, config, reportUnusedDisables: this.s.reportUnusedDisables, files: workerFiles, ranges, index,
+    })));
+    let running: Promise<WorkerFileResult[]> | undefined;
+    try {
+      // The schema (PGlite) is built here once and handed to the workers as plain data.
+      await this.prepare(project);
+      running = pool.run(project.preparedState());
+    } finally {
+      if (!running) await pool.terminate();
+    }
+    const workerSet = new Set(workerFiles);
+    for (const file of misses) if (!workerSet.has(file)) this.lintHere(project, file, results);
+    for (const r of await running) if (workerSet.has(r.file)) results.set(r.file, r);
+    if (this.s.io.env.PGLINT_DEBUG === '1' || this.s.io.env.PGLINT_DEBUG_CACHE === '1') {
+      this.s.io.stderr.write(`workers: ${pool.size} for ${workerFiles.length} files; files parsed: ${pool.parsed.join(' + ')}, main thread ${project.parsed}\n`);
+    }
+    const rest = new Set(workerFiles.filter((f) => !results.has(f)));
+    if (rest.size && this.s.io.env.PGLINT_DEBUG === '1') this.s.io.stderr.write(`pglint: ${rest.size} files left by a failed worker are linted in the main thread\n`);
+    for (const f of project.migrationReportFiles()) if (workerSet.has(f)) rest.add(f);
+    return [...rest];
+  }
+
   dispose(): void {
-    if (this.tmpSchemaDir) fs.rmSync(this.tmpSchemaDir, { recursive: true, force: true });
-    this.tmpSchemaDir = undefined;
+    void this.pool?.terminate();
+    this.pool = undefined;
   }
 
   private warnMigrations(message: string | undefined): void {
@@ -374,6 +466,10 @@ class Linter {
     if (this.cache) {
       data = this.cache.load();
       if (data && data.globalKey !== G) data = undefined;
+    }
+    // A cold run: start the workers now, they load the engine while this thread reads the import graph.
+    if (!data && !this.prepared && !this.pool) this.pool = this.startPool(files.length);
+    if (this.cache) {
       // The cached graph holds when the file list is the same and no file of the closure changed.
       if (data && data.fileSetKey === fileSetKey) {
         const cachedGraph = new Map<string, string[]>();
@@ -437,52 +533,21 @@ class Linter {
 
     // 3. The engine for the misses: in this thread, or in workers when there are many.
     if (misses.length) {
+      let pool = this.pool;
+      this.pool = undefined;
+      if (!pool && !this.prepared && this.workerCount(misses.length) >= 2) pool = this.startPool(misses.length);
+      else if (pool && (this.prepared || this.workerCount(misses.length) < 2)) {
+        await pool.terminate();
+        pool = undefined;
+      }
       const project = await this.ensureProject();
-      const forced = io.env.PGLINT_WORKERS !== undefined && io.env.PGLINT_WORKERS !== '' ? Number(io.env.PGLINT_WORKERS) : undefined;
-      const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-      const count = forced !== undefined && Number.isFinite(forced) ? Math.floor(forced) : misses.length > WORKER_THRESHOLD ? Math.min(cores, 4) : 1;
-      const wfile = count >= 2 ? workerFile() : undefined;
       let rest = misses;
-      if (wfile && !this.prepared) {
-        const weight = (f: string): number => {
-          const len = this.text(f)?.length ?? 0;
-          return isSourceFile(f) && project.reachesDatabase(f) ? 1_000 + len : 100;
-        };
-        const slices = partition(misses, count, weight);
-        const pool = new WorkerPool(wfile, slices.map((slice) => ({
-          root, config: this.s.config, reportUnusedDisables: this.s.reportUnusedDisables,
-          files: slice,
-          preparse: slice.filter((f) => isSourceFile(f) && project.reachesDatabase(f)),
-        })));
-        try {
-          // The schema (PGlite) is built here once; the workers read it from the cache folder.
-          await this.prepare(project, true);
-        } catch (error) {
-          await pool.terminate();
-          throw error;
-        }
-        rest = [];
-        for (const { job, results: rs } of await pool.run(this.schemaDir(true))) {
-          if (!rs) {
-            if (debug) io.stderr.write(`pglint: a worker failed; linting its ${job.files.length} files in the main thread\n`);
-            rest.push(...job.files);
-            continue;
-          }
-          for (const r of rs) results.set(r.file, r);
-        }
-        if (debug || debugCache) io.stderr.write(`workers: ${slices.length}\n`);
+      if (pool) {
+        rest = await this.lintWithWorkers(pool, project, misses, results);
       } else {
-        await this.prepare(project, false);
+        await this.prepare(project);
       }
-      for (const file of rest) {
-        try {
-          const r = project.lintFile(file, { reportUnusedDisables: this.s.reportUnusedDisables });
-          results.set(file, { findings: r.findings, skipped: r.skipped, errors: r.errors });
-        } catch (error) {
-          results.set(file, { findings: [], crash: (error as Error)?.message ?? String(error) } satisfies Omit<WorkerFileResult, 'file'>);
-          if (debug && (error as Error)?.stack) io.stderr.write(`${(error as Error).stack}\n`);
-        }
-      }
+      for (const file of rest) this.lintHere(project, file, results);
       this.warnMigrations(project.migrationError());
     }
 

@@ -1,9 +1,19 @@
 /**
- * Cold runs on every core: worker threads, each with its own Project over a contiguous slice of the files
- * (sorted paths, so a folder's files and the modules they import mostly stay in one worker; cross-file summaries
- * are lazy and recomputed where needed). The main thread builds the migrations' schema once (PGlite) and hands
- * it over through the cache folder; meanwhile each worker loads the engine and parses its files. Results come
- * back as plain data and the CLI merges them in its own file order, so the output never depends on the split.
+ * Cold runs on every core: worker threads, each with its own Project, lint the source files that reach a
+ * database module; the main thread builds the migrations' schema once (PGlite) and lints the rest (migration
+ * files, files that reach no database: no parse). Results come back as plain data and the CLI merges them in its
+ * own file order, so the output never depends on the split.
+ *
+ * Timeline: the workers are started first and load the engine while the main thread loads it too and finds which
+ * files reach a database; the main thread then posts each worker its job (all worker files, in order, and one
+ * contiguous range of them per worker: a folder's files and the modules they import mostly stay in one thread);
+ * each worker parses its range ahead while the main thread builds the schema; the main thread posts the schema
+ * ('go'); the workers lint. A worker takes small chunks from the front of its own range, and once it is empty
+ * takes the back half of the largest range left (work stealing through a SharedArrayBuffer: no message round
+ * trip, no idle core while another still has files).
+ *
+ * Cross-file summaries are lazy and recomputed in each thread that needs them (deterministic: the same findings
+ * whichever thread lints a file).
  *
  * This file is both the pool (main thread, light) and the worker entry (dist/worker.js).
  */
@@ -11,6 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { ResolvedConfig } from '../rules/src/config-types';
+import type { PreparedState } from '../rules/src/engine/project';
 import type { Finding } from '../rules/src/engine/types';
 import { loadEngine } from './engine-loader';
 
@@ -18,10 +29,12 @@ export interface WorkerJob {
   root: string;
   config: ResolvedConfig;
   reportUnusedDisables: boolean;
-  /** Files to lint (absolute), in order. */
+  /** Every file the workers lint (absolute), in order; all reach a database module. */
   files: string[];
-  /** Files to parse ahead, while the main thread builds the schema. */
-  preparse: string[];
+  /** [lock, then start and end (exclusive) of each worker's range of `files`]: shared by all workers. */
+  ranges: SharedArrayBuffer;
+  /** This worker's range in `ranges`. */
+  index: number;
 }
 
 export interface WorkerFileResult {
@@ -33,8 +46,11 @@ export interface WorkerFileResult {
   crash?: string;
 }
 
-type ToWorker = { type: 'go'; cacheDir: string | false };
-type FromWorker = { type: 'results'; results: WorkerFileResult[] } | { type: 'fatal'; message: string };
+type ToWorker = { type: 'job'; job: WorkerJob } | { type: 'go'; prepared: PreparedState | undefined };
+type FromWorker = { type: 'results'; results: WorkerFileResult[]; parsed: number } | { type: 'fatal'; message: string };
+
+/** Files a worker takes from a range at a time. */
+const CHUNK = 8;
 
 /** The worker bundle next to the CLI bundle (dist/worker.js); undefined when running from the sources. */
 export function workerFile(): string | undefined {
@@ -43,32 +59,79 @@ export function workerFile(): string | undefined {
 }
 
 /**
- * Splits files (already in a stable order) into `n` contiguous slices of about equal weight.
- * Contiguity keeps folders (and usually their imports) together.
+ * Splits items (already in a stable order) into `n` contiguous ranges of about equal weight:
+ * [start, end) index pairs. Contiguity keeps folders (and usually their imports) together.
  */
-export function partition<T>(items: readonly T[], n: number, weight: (item: T) => number): T[][] {
+export function partition<T>(items: readonly T[], n: number, weight: (item: T) => number): [number, number][] {
   const total = items.reduce((s, it) => s + weight(it), 0);
-  const out: T[][] = [];
-  let current: T[] = [];
+  const out: [number, number][] = [];
+  let start = 0;
   let acc = 0;
-  for (const it of items) {
-    current.push(it);
-    acc += weight(it);
+  for (let i = 0; i < items.length; i++) {
+    acc += weight(items[i]!);
     if (out.length < n - 1 && acc >= (total * (out.length + 1)) / n) {
-      out.push(current);
-      current = [];
+      out.push([start, i + 1]);
+      start = i + 1;
     }
   }
-  out.push(current);
-  return out.filter((slice) => slice.length > 0);
+  out.push([start, items.length]);
+  return out.filter(([s, e]) => e > s);
+}
+
+/** The shared ranges: Int32Array [lock, start0, end0, start1, end1, …]. */
+export function sharedRanges(ranges: readonly [number, number][]): SharedArrayBuffer {
+  const buf = new SharedArrayBuffer(4 * (1 + 2 * ranges.length));
+  const a = new Int32Array(buf);
+  ranges.forEach(([s, e], i) => {
+    a[1 + 2 * i] = s;
+    a[2 + 2 * i] = e;
+  });
+  return buf;
+}
+
+/**
+ * The next files for worker `index`: a chunk from the front of its own range; when that is empty, the back half
+ * of the largest range left becomes its own. Undefined when every range is empty. Safe across threads.
+ */
+export function claim(buf: SharedArrayBuffer, index: number, chunk = CHUNK): [number, number] | undefined {
+  const a = new Int32Array(buf);
+  while (Atomics.compareExchange(a, 0, 0, 1) !== 0) {
+    /* another thread holds the lock for a few instructions */
+  }
+  try {
+    const own = 1 + 2 * index;
+    if (a[own]! >= a[own + 1]!) {
+      let best = -1;
+      let most = 0;
+      for (let r = 1; r < a.length; r += 2) {
+        const left = a[r + 1]! - a[r]!;
+        if (left > most) {
+          most = left;
+          best = r;
+        }
+      }
+      if (best < 0) return undefined;
+      const mid = a[best]! + Math.floor(most / 2);
+      a[own] = mid;
+      a[own + 1] = a[best + 1]!;
+      a[best + 1] = mid;
+    }
+    const start = a[own]!;
+    const end = Math.min(start + chunk, a[own + 1]!);
+    a[own] = end;
+    return [start, end];
+  } finally {
+    Atomics.store(a, 0, 0);
+  }
 }
 
 export class WorkerPool {
-  private readonly workers: { worker: Worker; job: WorkerJob; done: Promise<WorkerFileResult[] | undefined> }[] = [];
+  private readonly workers: { worker: Worker; done: Promise<WorkerFileResult[] | undefined> }[] = [];
 
-  constructor(file: string, jobs: readonly WorkerJob[]) {
-    for (const job of jobs) {
-      const worker = new Worker(file, { workerData: { pglintWorker: true, job } });
+  /** Starts `count` workers now: they load the engine while the caller prepares their jobs. */
+  constructor(file: string, count: number) {
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(file, { workerData: { pglintWorker: true } });
       const done = new Promise<WorkerFileResult[] | undefined>((resolve) => {
         let settled = false;
         const finish = (v: WorkerFileResult[] | undefined): void => {
@@ -77,24 +140,36 @@ export class WorkerPool {
           resolve(v);
         };
         worker.on('message', (m: FromWorker) => {
-          if (m.type === 'results') finish(m.results);
-          else finish(undefined);
+          if (m.type === 'results') this.parsed.push(m.parsed);
+          finish(m.type === 'results' ? m.results : undefined);
         });
         worker.on('error', () => finish(undefined));
         worker.on('exit', () => finish(undefined));
       });
-      this.workers.push({ worker, job, done });
+      this.workers.push({ worker, done });
     }
   }
 
+  /** Files each worker parsed (in the order they finished). */
+  readonly parsed: number[] = [];
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Gives worker i its job (files, shared ranges): it starts parsing its range ahead. */
+  assign(jobs: readonly WorkerJob[]): void {
+    jobs.forEach((job, i) => this.workers[i]?.worker.postMessage({ type: 'job', job } satisfies ToWorker));
+  }
+
   /**
-   * Lets the workers lint (once the schema is in `cacheDir`). Resolves to each job's results, or undefined for
-   * a job whose worker failed (the caller lints those files itself).
+   * Lets the workers lint with the prepared migrations. Resolves to every result the workers returned; files
+   * without a result (a failed worker) are the caller's to lint.
    */
-  async run(cacheDir: string | false): Promise<{ job: WorkerJob; results: WorkerFileResult[] | undefined }[]> {
-    for (const w of this.workers) w.worker.postMessage({ type: 'go', cacheDir } satisfies ToWorker);
-    const out = [];
-    for (const w of this.workers) out.push({ job: w.job, results: await w.done });
+  async run(prepared: PreparedState | undefined): Promise<WorkerFileResult[]> {
+    for (const w of this.workers) w.worker.postMessage({ type: 'go', prepared } satisfies ToWorker);
+    const out: WorkerFileResult[] = [];
+    for (const w of this.workers) out.push(...((await w.done) ?? []));
     await this.terminate();
     return out;
   }
@@ -106,42 +181,56 @@ export class WorkerPool {
 
 // ── worker side ────────────────────────────────────────────────────────────────
 
-async function workerMain(job: WorkerJob): Promise<void> {
+async function workerMain(): Promise<void> {
   const port = parentPort!;
-  const go = new Promise<ToWorker>((resolve) => port.once('message', resolve));
+  const inbox: ToWorker[] = [];
+  let wake: (() => void) | undefined;
+  port.on('message', (m: ToWorker) => {
+    inbox.push(m);
+    wake?.();
+  });
+  const next = async <K extends ToWorker['type']>(type: K): Promise<Extract<ToWorker, { type: K }>> => {
+    for (;;) {
+      const i = inbox.findIndex((m) => m.type === type);
+      if (i >= 0) return inbox.splice(i, 1)[0] as Extract<ToWorker, { type: K }>;
+      await new Promise<void>((r) => (wake = r));
+    }
+  };
   const { Project, initSqlParser } = await loadEngine();
   await initSqlParser();
+  const { job } = await next('job');
   const project = new Project({ root: job.root, config: job.config });
-  // Parse ahead while the main thread builds the schema (the parse does not depend on it).
-  let waiting = true;
-  void go.then(() => (waiting = false));
-  let n = 0;
-  for (const f of job.preparse) {
-    if (!waiting) break;
+  project.assumeReachesDatabase(job.files);
+  // Parse the front of this worker's range while the main thread builds the schema (the parse does not depend on it).
+  const a = new Int32Array(job.ranges);
+  for (let i = a[1 + 2 * job.index]!, n = 0; i < a[2 + 2 * job.index]! && !inbox.some((m) => m.type === 'go'); i++) {
     try {
-      project.model(f);
+      project.model(job.files[i]!);
     } catch {
       /* lintFile reports it */
     }
     // Let the 'go' message in between files.
     if (++n % 16 === 0) await new Promise((r) => setImmediate(r));
   }
-  const { cacheDir } = await go;
-  await project.prepare({ cacheDir });
+  const { prepared } = await next('go');
+  if (prepared) await project.adoptPrepared(prepared);
   const results: WorkerFileResult[] = [];
-  for (const file of job.files) {
-    try {
-      const r = project.lintFile(file, { reportUnusedDisables: job.reportUnusedDisables });
-      results.push({ file, findings: r.findings, skipped: r.skipped, errors: r.errors });
-    } catch (error) {
-      results.push({ file, findings: [], crash: (error as Error)?.message ?? String(error) });
+  for (let range = claim(job.ranges, job.index); range; range = claim(job.ranges, job.index)) {
+    for (let i = range[0]; i < range[1]; i++) {
+      const file = job.files[i]!;
+      try {
+        const r = project.lintFile(file, { reportUnusedDisables: job.reportUnusedDisables });
+        results.push({ file, findings: r.findings, skipped: r.skipped, errors: r.errors });
+      } catch (error) {
+        results.push({ file, findings: [], crash: (error as Error)?.message ?? String(error) });
+      }
     }
   }
-  port.postMessage({ type: 'results', results } satisfies FromWorker);
+  port.postMessage({ type: 'results', results, parsed: project.parsed } satisfies FromWorker);
 }
 
 if (!isMainThread && (workerData as { pglintWorker?: boolean } | null)?.pglintWorker) {
-  workerMain((workerData as { job: WorkerJob }).job).catch((error: unknown) => {
+  workerMain().catch((error: unknown) => {
     parentPort!.postMessage({ type: 'fatal', message: (error as Error)?.message ?? String(error) } satisfies FromWorker);
   });
 }

@@ -5,8 +5,12 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve, dirname } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import ts from 'typescript';
-import { generateCorpus, BIG_FILE, BIG_FILE_LINES } from '../bench/generate.mjs';
+import { generateCorpus, ensureCorpus, GENERATOR_VERSION, BIG_FILE, BIG_FILE_LINES } from '../bench/generate.mjs';
 import { summariseProfiles } from '../bench/profile.mjs';
+import { Project } from '../rules/src/engine/project';
+import type { Finding } from '../rules/src/engine/types';
+
+const generate = generateCorpus;
 
 const N = 120;
 let tmp: string;
@@ -32,6 +36,24 @@ beforeAll(() => {
   generateCorpus({ files: N, seed: 7, out: join(tmp, 'b') });
   generateCorpus({ files: N, seed: 8, out: join(tmp, 'c') });
 });
+
+/** Migration findings of the whole corpus through the engine's Project, as the CLI runs it. */
+async function lintCorpus(root: string): Promise<Finding[]> {
+  const project = new Project({ root });
+  await project.prepare({ cacheDir: false });
+  expect(project.migrationError()).toBeUndefined();
+  const files = [...walk(join(root, 'src')).filter((f) => /\.tsx?$/.test(f)), ...project.migrationReportFiles()];
+  const out: Finding[] = [];
+  for (const f of files) out.push(...project.lintFile(f).findings.filter((x) => x.ruleId.endsWith('-migration')));
+  return out;
+}
+
+const driftKey = (d: { table: string; column?: string }) => (d.column ? `${d.table}.${d.column}` : d.table);
+function findingKey(f: Finding): string {
+  const data = f.data as { name?: string; table?: string } | undefined;
+  expect(['missingColumn', 'missingRelation'], f.message).toContain(f.messageId);
+  return f.messageId === 'missingColumn' ? `${data?.table}.${data?.name}` : String(data?.name);
+}
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('bench/generate.mjs', () => {
@@ -131,6 +153,51 @@ declare namespace JSX {
     }
     const diags = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
     expect(diags.slice(0, 5)).toEqual([]);
+  });
+
+  it('writes migrations matching the code, except for the deliberate drift', async () => {
+    const root = join(tmp, 'a');
+    const { drift } = generate({ files: N, seed: 7 });
+    expect(drift).toHaveLength(1); // about 1.5 % of the entities, at least one
+    const migrations = readdirSync(join(root, 'migrations'));
+    expect(migrations).toHaveLength(Math.round(N * 0.04));
+    expect(migrations.some((m) => /ALTER TABLE \w+ ADD COLUMN/.test(readFileSync(join(root, 'migrations', m), 'utf8')))).toBe(true);
+    const findings = await lintCorpus(root);
+    expect(findings.filter((f) => f.ruleId !== 'no-missing-migration').map((f) => f.message)).toEqual([]);
+    expect([...new Set(findings.map(findingKey))].sort()).toEqual(drift.map(driftKey).sort());
+  }, 60_000);
+
+  it('writes each kind of drift, and only it, when asked for more drift', async () => {
+    const root = join(tmp, 'd');
+    const { drift } = generate({ files: N, seed: 7, out: root, driftShare: 0.35 });
+    expect(new Set(drift.map((d) => d.kind))).toEqual(new Set(['new-column', 'missing-field', 'missing-table']));
+    const findings = await lintCorpus(root);
+    expect(findings.filter((f) => f.ruleId !== 'no-missing-migration').map((f) => f.message)).toEqual([]);
+    expect([...new Set(findings.map(findingKey))].sort()).toEqual(drift.map(driftKey).sort());
+  }, 60_000);
+
+  it('keeps the drift near 1.5 % of the entities and the migrations near 4 % of N at full size', () => {
+    const r = generate({ files: 5000, seed: 1 });
+    const entities = r.counts.repo;
+    expect(r.drift.length / entities).toBeGreaterThan(0.01);
+    expect(r.drift.length / entities).toBeLessThan(0.02);
+    const migrations = r.paths.filter((p) => p.startsWith('migrations/'));
+    expect(migrations).toHaveLength(200);
+    const sql = migrations.map((p) => r.files.get(p)!.join('\n')).join('\n');
+    // Every entity table (plus audit_log and job_queue) is created, except the drifted missing tables.
+    const created = sql.match(/CREATE TABLE IF NOT EXISTS/g)!.length;
+    expect(created).toBe(entities + 2 - r.drift.filter((d) => d.kind === 'missing-table').length);
+  });
+
+  it('regenerates a corpus written by another generator version', () => {
+    const root = join(tmp, 'e');
+    const first = ensureCorpus({ files: 40, seed: 3, out: root });
+    expect(first.reused).toBe(false);
+    expect(ensureCorpus({ files: 40, seed: 3, out: root }).reused).toBe(true);
+    const mf = join(root, '.bench-manifest.json');
+    writeFileSync(mf, JSON.stringify({ ...JSON.parse(readFileSync(mf, 'utf8')), generatorVersion: GENERATOR_VERSION - 1 }));
+    expect(ensureCorpus({ files: 40, seed: 3, out: root }).reused).toBe(false);
+    expect(JSON.parse(readFileSync(mf, 'utf8')).generatorVersion).toBe(GENERATOR_VERSION);
   });
 
   it('rejects bad arguments with a message', () => {

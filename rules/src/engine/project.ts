@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { foldComponents } from './graph';
 import { parse, isSourceFile } from './parse';
 import { FileModel } from './model';
 import { DB_MODULES } from './libraries';
@@ -59,6 +60,13 @@ export function defaultConfig(): ResolvedConfig {
   return { rules: {}, ignores: [], migrations: { paths: [] }, docs: { baseUrl: DEFAULT_DOCS_BASE_URL, language: 'en' } };
 }
 
+/** See `Project.preparedState()`. */
+export interface PreparedState {
+  set: MigrationSet;
+  build?: SchemaBuild;
+  error?: string;
+}
+
 const RESOLVE_EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const DB_MODULE_SET = new Set(DB_MODULES);
 
@@ -73,6 +81,9 @@ export class Project {
   private pathAliases?: { baseUrl?: string; paths: [string, string[]][] };
   private readonly summaryCache = new Map<ts.Node, QuerySite | null>();
   private readonly summaryInProgress = new Set<ts.Node>();
+
+  /** Files parsed so far (for benchmarks and debugging: `PGLINT_DEBUG=1` prints it per thread). */
+  parsed = 0;
 
   private migrations?: { set: MigrationSet; build?: SchemaBuild; findings: Map<string, Finding[]>; error?: string };
 
@@ -121,7 +132,7 @@ export class Project {
       }
       if (build && set.migrations.length) {
         const sev = enabled('no-missing-migration');
-        set.modelOptions = projectModelOptions(this.root, this.config.ignores);
+        set.modelOptions = projectModelOptions(this.root, this.config.ignores, (f) => this.peekText(f));
         if (sev) {
           for (const f of prismaModelFindings(set, build.schema, (p) => this.textOf(p), this.config.docs.language, sev)) {
             const list = findings.get(f.file) ?? [];
@@ -134,6 +145,30 @@ export class Project {
     } catch (err) {
       this.migrations = { set: { root: this.root, groups: [], migrations: [], notes: [] }, findings: new Map(), error: (err as Error).message };
     }
+  }
+
+  /**
+   * What `prepare()` found, as plain data another Project over the same root can adopt (a CLI worker thread):
+   * the migration set and its schema, without the findings on migration files (the preparing Project reports
+   * those) and without replaying anything.
+   */
+  preparedState(): PreparedState | undefined {
+    const m = this.migrations;
+    return m && { set: m.set, build: m.build, error: m.error };
+  }
+
+  /** Takes over another Project's `preparedState()` instead of running `prepare()`. */
+  async adoptPrepared(state: PreparedState): Promise<void> {
+    await initSqlParser();
+    await ensureParser();
+    this.migrations = { set: state.set, build: state.build, error: state.error, findings: new Map() };
+  }
+
+  /** The migration files (and other non-source files with migration findings) `prepare()` reports on. */
+  migrationReportFiles(): string[] {
+    const m = this.migrations;
+    if (!m) return [];
+    return [...new Set([...m.set.migrations.map((x) => x.file), ...m.findings.keys()])];
   }
 
   /** The schema built from the migrations, once `prepare()` has run and found migrations. */
@@ -188,6 +223,13 @@ export class Project {
     return this.entry(absPath)?.text;
   }
 
+  /** The text of a file without keeping it: the project's copy when it holds one, else a read. */
+  peekText(absPath: string): string | undefined {
+    const p = path.resolve(absPath);
+    if (this.files.has(p)) return this.files.get(p)?.text;
+    return this.overlays.get(p) ?? this.readFileFn(p);
+  }
+
   private entry(absPath: string): FileEntry | undefined {
     const p = path.resolve(absPath);
     if (this.files.has(p)) return this.files.get(p) ?? undefined;
@@ -206,6 +248,7 @@ export class Project {
       const previous = this.previousTrees.get(p);
       this.previousTrees.delete(p);
       const { sourceFile, syntaxErrors, tooDeep } = parse(p, e.text, previous);
+      this.parsed++;
       e.tooDeep = tooDeep;
       // A file too deep to analyse gets an empty model: importers see no exports instead of crashing on it.
       e.model = new FileModel(p, tooDeep ? '' : e.text, sourceFile, this, syntaxErrors);
@@ -293,31 +336,29 @@ export class Project {
     return e.deps;
   }
 
-  /** Whether a file can reach a database module through its imports (transitively). Files that cannot are not analysed. */
+  /**
+   * Whether a file can reach a database module through its imports (transitively). Files that cannot are not
+   * analysed. Answered for the file's whole import closure at once (one pass per strongly connected component,
+   * rules/src/engine/graph.ts), so asking for every file of a project costs time linear in files + imports.
+   */
   reachesDatabase(absPath: string): boolean {
-    const start = path.resolve(absPath);
-    const cached = this.reachCache.get(start);
-    if (cached !== undefined) return cached;
-    const seen = new Set<string>();
-    const stack = [start];
-    let found = false;
-    while (stack.length && !found) {
-      const f = stack.pop()!;
-      if (seen.has(f)) continue;
-      seen.add(f);
-      const known = this.reachCache.get(f);
-      if (known === true) {
-        found = true;
-        break;
-      }
-      if (known === false && f !== start) continue;
-      if (this.importsOf(f).some((s) => DB_MODULE_SET.has(s))) {
-        found = true;
-        break;
-      }
-      for (const d of this.depsOf(f)) stack.push(d);
-    }
-    this.reachCache.set(start, found);
+    return this.reachAll([path.resolve(absPath)]).get(path.resolve(absPath))!;
+  }
+
+  /** Records that these files reach a database module (found by another Project over the same files). */
+  assumeReachesDatabase(files: Iterable<string>): void {
+    for (const f of files) this.reachCache.set(path.resolve(f), true);
+  }
+
+  /** `reachesDatabase` for many files at once (absolute, resolved paths). */
+  reachAll(files: Iterable<string>): Map<string, boolean> {
+    const found = foldComponents<boolean>(
+      files,
+      (f) => this.depsOf(f),
+      (members, imported) => imported.includes(true) || members.some((m) => this.importsOf(m).some((s) => DB_MODULE_SET.has(s))),
+      (f) => this.reachCache.get(f),
+    );
+    for (const [f, v] of found) this.reachCache.set(f, v);
     return found;
   }
 

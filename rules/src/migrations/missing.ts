@@ -589,6 +589,16 @@ export function missingItemOf(p: Problem): MissingItem | undefined {
 
 /** The migration group a new migration for `item` belongs in: the tool asked for, else the one that last touched the table, else the last group. */
 function groupDirFor(set: MigrationSet, item: MissingItem, preferTool?: string): string | undefined {
+  // Asked once per finding (thousands in a large project): remember the answer per set, table and tool.
+  let memo = groupDirMemo.get(set);
+  if (!memo) groupDirMemo.set(set, (memo = new Map()));
+  const key = `${preferTool ?? ''}\u0000${item.table}`;
+  if (!memo.has(key)) memo.set(key, groupDirUncached(set, item, preferTool));
+  return memo.get(key);
+}
+const groupDirMemo = new WeakMap<MigrationSet, Map<string, string | undefined>>();
+
+function groupDirUncached(set: MigrationSet, item: MissingItem, preferTool?: string): string | undefined {
   if (preferTool) {
     const g = set.groups.find((x) => x.tool === preferTool);
     if (g) return g.dir;

@@ -51,19 +51,25 @@ export function prismaModelFindings(set: MigrationSet, schema: Schema, textOf: (
   return out;
 }
 
-/** TypeORM naming strategy of the project (SnakeNamingStrategy anywhere in its sources → 'snake'). */
-export function projectModelOptions(root: string, ignores: readonly string[]): { typeormNaming?: 'default' | 'snake' } {
+/**
+ * TypeORM naming strategy of the project (SnakeNamingStrategy anywhere in its sources → 'snake').
+ * `textOf` reads a file (the Project's reader: texts it already holds are not read again).
+ */
+export function projectModelOptions(
+  root: string,
+  ignores: readonly string[],
+  textOf: (file: string) => string | undefined = (f) => {
+    try {
+      return fs.readFileSync(f, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+): { typeormNaming?: 'default' | 'snake' } {
   try {
     const { files } = discoverFiles(root, [root], ignores);
     for (const f of files) {
-      if (!isSourceFile(f)) continue;
-      let text = '';
-      try {
-        text = fs.readFileSync(f, 'utf8');
-      } catch {
-        continue;
-      }
-      if (text.includes('SnakeNamingStrategy')) return { typeormNaming: 'snake' };
+      if (isSourceFile(f) && textOf(f)?.includes('SnakeNamingStrategy')) return { typeormNaming: 'snake' };
     }
   } catch {
     // discovery problems: default naming

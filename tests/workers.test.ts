@@ -1,0 +1,127 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { claim, partition, sharedRanges } from '../cli/worker';
+import { dependenciesFirst } from '../cli/run';
+import { foldComponents } from '../rules/src/engine/graph';
+import { Project } from '../rules/src/engine/project';
+
+describe('work sharing between CLI worker threads', () => {
+  it('partition gives one contiguous range per worker, covering every file once, by weight', () => {
+    const items = Array.from({ length: 10 }, (_, i) => i);
+    const ranges = partition(items, 3, (i) => (i < 5 ? 10 : 1));
+    expect(ranges[0]![0]).toBe(0);
+    expect(ranges[ranges.length - 1]![1]).toBe(10);
+    for (let i = 1; i < ranges.length; i++) expect(ranges[i]![0]).toBe(ranges[i - 1]![1]);
+    // The heavy first half is split; the light tail goes to the last range.
+    expect(ranges[0]![1]).toBeLessThanOrEqual(3);
+  });
+
+  it('claim takes chunks from the own range, then steals the back half of the largest range', () => {
+    const buf = sharedRanges([[0, 4], [4, 40]]);
+    const taken: number[][] = [[], []];
+    const take = (w: number): boolean => {
+      const r = claim(buf, w, 3);
+      if (!r) return false;
+      for (let i = r[0]; i < r[1]; i++) taken[w]!.push(i);
+      return true;
+    };
+    expect(take(0)).toBe(true);
+    expect(taken[0]).toEqual([0, 1, 2]);
+    expect(take(0)).toBe(true); // the rest of its range: [3]
+    expect(taken[0]).toEqual([0, 1, 2, 3]);
+    expect(take(0)).toBe(true); // stolen: the back half of worker 1's range
+    expect(taken[0]!.at(-1)).toBeGreaterThanOrEqual(22);
+    while (take(1) || take(0)) { /* drain */ }
+    const all = [...taken[0]!, ...taken[1]!].sort((a, b) => a - b);
+    expect(all).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(claim(buf, 0)).toBeUndefined();
+    expect(claim(buf, 1)).toBeUndefined();
+  });
+
+  it('threads claiming at the same time get every index exactly once', async () => {
+    const n = 20_000;
+    const buf = sharedRanges(partition(Array.from({ length: n }, (_, i) => i), 3, () => 1));
+    const counts = new SharedArrayBuffer(4 * n);
+    // The same claim() logic, inlined in the worker (the test runs from the TypeScript sources).
+    const src = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      const claim = ${claim.toString()};
+      const c = new Int32Array(workerData.counts);
+      for (let r = claim(workerData.buf, workerData.index, 1); r; r = claim(workerData.buf, workerData.index, 1))
+        for (let i = r[0]; i < r[1]; i++) Atomics.add(c, i, 1);
+      parentPort.postMessage('done');
+    `;
+    const workers = [0, 1, 2].map((index) => new Worker(src.replace(/\bCHUNK\b/g, '8'), { eval: true, workerData: { buf, counts, index } }));
+    await Promise.all(workers.map((w) => new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); })));
+    await Promise.all(workers.map((w) => w.terminate()));
+    const c = new Int32Array(counts);
+    expect(c.every((x) => x === 1)).toBe(true);
+  });
+
+  it('dependenciesFirst puts each file right after what it imports, keeps every file once, survives cycles', () => {
+    const deps: Record<string, string[]> = {
+      'route-a': ['service-a'], 'service-a': ['repo-a', 'db'], 'repo-a': ['db'], db: [],
+      'route-b': ['service-b'], 'service-b': ['repo-b'], 'repo-b': ['db', 'cycle-1'], 'cycle-1': ['cycle-2'], 'cycle-2': ['cycle-1'],
+    };
+    const files = Object.keys(deps).sort();
+    const order = dependenciesFirst(files, (f) => deps[f] ?? []);
+    expect([...order].sort()).toEqual(files);
+    const at = (f: string): number => order.indexOf(f);
+    for (const [f, ds] of Object.entries(deps)) for (const d of ds) if (!(f.startsWith('cycle') && d.startsWith('cycle'))) expect(at(d)).toBeLessThan(at(f));
+    // A vertical slice stays together: route-a's service and repository come just before it.
+    expect(at('route-a') - at('repo-a')).toBe(2);
+  });
+});
+
+describe('import graph folded per strongly connected component', () => {
+  it('answers for every node of a 200,000-deep chain without recursion, calling deps once per node', () => {
+    const N = 200_000;
+    let calls = 0;
+    const deps = (n: string): string[] => { calls++; const i = Number(n.slice(1)); return i + 1 < N ? [`f${i + 1}`] : []; };
+    const reach = foldComponents<boolean>(['f0'], deps, (members, imported) => imported.includes(true) || members.includes(`f${N - 1}`));
+    expect(reach.size).toBe(N);
+    expect([...reach.values()].every(Boolean)).toBe(true);
+    expect(calls).toBe(N);
+  });
+
+  it('gives a cycle one value and uses known values without visiting their imports', () => {
+    const deps: Record<string, string[]> = { a: ['b'], b: ['c'], c: ['a', 'd'], d: ['e'], e: [] };
+    const seen: string[] = [];
+    const v = foldComponents<string>(['a'], (n) => (seen.push(n), deps[n]!), (members, imported) => `${members.join('')}[${[...imported].sort().join(',')}]`, (n) => (n === 'd' ? 'D' : undefined));
+    expect(v.get('a')).toBe('abc[D]');
+    expect(v.get('b')).toBe(v.get('a'));
+    expect(v.get('d')).toBe('D');
+    expect(seen).not.toContain('d');
+    expect(seen).not.toContain('e');
+  });
+
+  it('Project.reachAll agrees with a file-by-file search on a project with a cycle and a front-end part', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglint-reach-'));
+    const write = (rel: string, text: string): void => {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    };
+    write('db.ts', "import { Pool } from 'pg';\nexport const pool = new Pool();\n");
+    write('repo.ts', "import { pool } from './db';\nimport { helper } from './cyc1';\nexport const q = () => pool.query('SELECT 1');\n");
+    write('cyc1.ts', "import { two } from './cyc2';\nexport const helper = 1;\n");
+    write('cyc2.ts', "import { helper } from './cyc1';\nexport const two = 2;\n");
+    write('ui/a.tsx', "import { b } from './b';\nexport const a = b;\n");
+    write('ui/b.tsx', "import { helper } from '../cyc1';\nexport const b = helper;\n");
+    write('service.ts', "import { q } from './repo';\nexport const s = q;\n");
+    try {
+      const files = ['db.ts', 'repo.ts', 'cyc1.ts', 'cyc2.ts', 'ui/a.tsx', 'ui/b.tsx', 'service.ts'].map((f) => path.join(dir, f));
+      const all = new Project({ root: dir }).reachAll(files);
+      const expected: Record<string, boolean> = { 'db.ts': true, 'repo.ts': true, 'service.ts': true, 'cyc1.ts': false, 'cyc2.ts': false, 'ui/a.tsx': false, 'ui/b.tsx': false };
+      for (const f of files) {
+        const rel = path.relative(dir, f);
+        expect(all.get(f), rel).toBe(expected[rel]);
+        expect(new Project({ root: dir }).reachesDatabase(f), rel).toBe(expected[rel]);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
