@@ -60,9 +60,13 @@ import {
 } from './protocol';
 import { DEFAULT_SETTINGS, mergeSettings, normalizeSettings } from './settings';
 
-/** Delay between the last keystroke and the lint it triggers. */
-/** Short: a typing burst coalesces, and a stale version is never published (see validate). */
-export const DEBOUNCE_MS = 20;
+/**
+ * Delay between the last keystroke and the lint it triggers. Short: it only lets changes that arrive together
+ * (a paste, a multi-cursor edit, messages the client flushes at once) drain before the lint starts. Staleness is
+ * handled by the lint itself: it yields between its steps and stops as soon as a newer version has arrived, and
+ * a result is published only if no newer version arrived meanwhile (see validate, validateAndPublish).
+ */
+export const DEBOUNCE_MS = 5;
 const MAX_FIX_ROUNDS = 10;
 
 interface FolderState {
@@ -120,6 +124,14 @@ export function startServer(given?: Connection): Connection {
   const states = new Map<string, Promise<FolderState>>();
   const cache = new Map<string, CacheEntry>();
   const timers = new Map<string, NodeJS.Timeout>();
+  /**
+   * Open documents whose newest text the project has not been given yet (uri -> path). Edits only mark the
+   * document here; the text reaches the project right before something reads it (flushOverlays). A burst of
+   * edits then costs one overlay update, and the project keeps the previous tree for its incremental reparse.
+   */
+  const dirty = new Map<string, string>();
+  /** Line indexes of the texts related locations point into, by path (rebuilt when the text changes). */
+  const lineIndexes = new Map<string, { text: string; index: LineIndex }>();
   let generation = 0;
 
   const log = (msg: string) => connection.console.log(`[pglint] ${msg}`);
@@ -182,8 +194,10 @@ export function startServer(given?: Connection): Connection {
     const config = mergeSettings(loadFileConfig(folder.root), settings, { clientLocale, trusted, warnings });
     for (const w of warnings) log(w);
     let project = previous?.project;
-    if (project) project.setConfig(config);
-    else {
+    if (project) {
+      project.setConfig(config);
+      flushOverlays({ root: folder.root, project });
+    } else {
       project = new Project({ root: folder.root, config });
       // Open documents of this folder are overlays: the project reads the editor's text, not the disk.
       for (const doc of documents.all()) {
@@ -257,6 +271,27 @@ export function startServer(given?: Connection): Connection {
 
   // ---------------------------------------------------------------- linting and diagnostics
 
+  /** Gives the project of `st` the newest text of every edited open document of that project. */
+  function flushOverlays(st: { root: string; project: Project }): void {
+    for (const [uri, file] of [...dirty]) {
+      if (folderFor(file).root !== st.root) continue;
+      dirty.delete(uri);
+      const doc = documents.get(uri);
+      if (doc) st.project.setOverlay(file, doc.getText());
+    }
+  }
+
+  /** Lets queued messages (a newer didChange) run before the next step of a lint. */
+  const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+  function lineIndexOf(file: string, text: string): LineIndex {
+    const hit = lineIndexes.get(file);
+    if (hit && hit.text === text) return hit.index;
+    const index = new LineIndex(text);
+    lineIndexes.set(file, { text, index });
+    return index;
+  }
+
   function textOf(file: string, overrideUri?: string): string | undefined {
     const uri = overrideUri ?? pathToFileURL(file).href;
     const doc = documents.get(uri) ?? documents.all().find((d) => uriToPath(d.uri) === file);
@@ -287,8 +322,9 @@ export function startServer(given?: Connection): Connection {
     if (f.related?.length && capabilities.textDocument?.publishDiagnostics?.relatedInformation !== false) {
       d.relatedInformation = [];
       for (const r of f.related) {
-        const text = r.file === f.file ? undefined : textOf(r.file);
-        const ri = r.file === f.file ? index : text !== undefined ? new LineIndex(text) : undefined;
+        // The project's copy first: it is the text the finding was computed on (and no disk read per lint).
+        const text = r.file === f.file ? undefined : (st.project.textOf(r.file) ?? textOf(r.file));
+        const ri = r.file === f.file ? index : text !== undefined ? lineIndexOf(r.file, text) : undefined;
         if (!ri) continue;
         d.relatedInformation.push({
           location: { uri: uriOf(r.file), range: { start: ri.position(r.start), end: ri.position(r.end) } },
@@ -318,10 +354,13 @@ export function startServer(given?: Connection): Connection {
     if (!current()) return undefined;
     let findings: Finding[] = [];
     if (st.settings.enable) {
+      flushOverlays(st);
       st.project.setOverlay(file, doc.getText());
       try {
-        const result = await st.project.lintFile(file, { isCancelled: () => !current() });
-        if (!current()) return undefined;
+        // The lint runs in steps (the parse, then each rule) with a yield between them, so a newer version
+        // (a queued didChange) stops it early instead of waiting behind it.
+        const result = await st.project.lintFileAsync(file, { isCancelled: () => !current(), yieldTo: yieldToMessages });
+        if (!result || !current()) return undefined;
         if (result.skipped) log(`${file}: ${result.skipped}`);
         for (const err of result.errors ?? []) logError(err);
         findings = [...result.findings.filter((f) => f.file === file), ...(st.live?.get(file) ?? [])];
@@ -333,7 +372,7 @@ export function startServer(given?: Connection): Connection {
       }
     }
     if (!current()) return undefined;
-    const index = new LineIndex(doc.getText());
+    const index = lineIndexOf(file, doc.getText());
     const entry: CacheEntry = { version, generation: gen, findings, diagnostics: findings.map((f) => toDiagnostic(f, index, st)) };
     cache.set(uri, entry);
     return entry;
@@ -341,8 +380,12 @@ export function startServer(given?: Connection): Connection {
 
   async function validateAndPublish(uri: string): Promise<void> {
     const entry = await validate(uri);
+    if (!entry) return;
+    // Changes that arrived while the rules ran are still queued: let them in first, so a result that is already
+    // stale is never published (the newer version's lint is scheduled by its change).
+    await yieldToMessages();
     const doc = documents.get(uri);
-    if (!entry || !doc || doc.version !== entry.version) return; // stale: a newer version is on its way
+    if (!doc || doc.version !== entry.version) return; // stale: a newer version is on its way
     await connection.sendDiagnostics({ uri, version: entry.version, diagnostics: entry.diagnostics });
   }
 
@@ -397,12 +440,13 @@ export function startServer(given?: Connection): Connection {
     const file = uriToPath(e.document.uri);
     if (!file) return;
     const first = e.document.version <= 1 || !cache.has(e.document.uri);
-    void stateFor(file)
-      .then((st) => {
-        st.project.setOverlay(file, e.document.getText());
-        if (!first) return dependentsChanged(file);
-      })
-      .catch((err) => logError(`${file}: ${errorText(err)}`));
+    // The text reaches the project when something reads it next (flushOverlays), not on every keystroke.
+    dirty.set(e.document.uri, file);
+    if (!first) {
+      void stateFor(file)
+        .then(() => dependentsChanged(file))
+        .catch((err) => logError(`${file}: ${errorText(err)}`));
+    }
     if (!pullMode) schedule(e.document.uri, first ? 0 : DEBOUNCE_MS);
   });
 
@@ -412,6 +456,8 @@ export function startServer(given?: Connection): Connection {
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
     cache.delete(e.document.uri);
+    dirty.delete(e.document.uri);
+    if (file) lineIndexes.delete(file);
     if (file) void stateFor(file).then((st) => st.project.setOverlay(file, undefined));
     if (!pullMode) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
@@ -457,6 +503,7 @@ export function startServer(given?: Connection): Connection {
     const file = uriToPath(uri);
     if (!doc || !file || doc.version !== entry.version) return undefined;
     const st = await stateFor(file);
+    flushOverlays(st);
     const original = doc.getText();
     let text = original;
     let findings = entry.findings;
@@ -651,7 +698,10 @@ export function startServer(given?: Connection): Connection {
         await reloadAll('configuration file changed');
         return;
       }
-      for (const st of migrationsChanged) await prepareMigrations(st.project);
+      for (const st of migrationsChanged) {
+        flushOverlays(st);
+        await prepareMigrations(st.project);
+      }
       if (migrationsChanged.size > 0) refreshAll(); // schema changed: every open file may gain or lose findings
       else for (const file of changed) await dependentsChanged(file);
     })().catch((e) => logError(`watched files: ${errorText(e)}`));
@@ -691,6 +741,7 @@ export function startServer(given?: Connection): Connection {
         const f = here[0]!;
         return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') }, range: { start: index.position(f.start), end: index.position(f.end) } };
       }
+      flushOverlays(st);
       st.project.setOverlay(file, doc.getText());
       const model = st.project.model(file);
       const hit = model ? dbApiAt(model, offset) : undefined;

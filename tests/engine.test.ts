@@ -169,3 +169,34 @@ describe('text and imports', () => {
     expect(scanImports("import a from 'pg';\nconst b = require(\"./db\");\nexport * from './x';\nconst c = await import('knex');").sort()).toEqual(['./db', './x', 'knex', 'pg']);
   });
 });
+
+describe('lintFileAsync (the editor lints in steps)', () => {
+  const code = [
+    "import { Pool } from 'pg';",
+    'const pool = new Pool();',
+    'export async function f(ids: number[], name: string) {',
+    '  for (const id of ids) await pool.query("SELECT * FROM t WHERE id = $1", [id]);',
+    "  await pool.query('SELECT * FROM t WHERE name = ' + name);",
+    '}',
+  ].join('\n');
+
+  it('gives the same findings as lintFile, pausing after the parse and after each rule', async () => {
+    const project = projectOf({ 'a.ts': code });
+    const file = path.join(VIRTUAL_ROOT, 'a.ts');
+    const sync = project.lintFile(file);
+    let pauses = 0;
+    const stepped = await project.lintFileAsync(file, { yieldTo: async () => void pauses++ });
+    expect(stepped?.findings.map((f) => f.ruleId).sort()).toEqual(sync.findings.map((f) => f.ruleId).sort());
+    expect(sync.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['no-query-in-loop', 'no-sql-concatenation']));
+    expect(pauses).toBeGreaterThan(3);
+  });
+
+  it('stops with no result (never partial findings) once cancelled', async () => {
+    const project = projectOf({ 'a.ts': code });
+    const file = path.join(VIRTUAL_ROOT, 'a.ts');
+    let pauses = 0;
+    const r = await project.lintFileAsync(file, { yieldTo: async () => void pauses++, isCancelled: () => pauses >= 2 });
+    expect(r).toBeUndefined();
+    expect(pauses).toBe(2);
+  });
+});

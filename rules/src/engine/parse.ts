@@ -51,8 +51,11 @@ export const MAX_NESTING_DEPTH = 1000;
  */
 export function parse(path: string, text: string, previous?: ts.SourceFile): ParseResult {
   let sourceFile: ts.SourceFile | undefined;
+  // One pass over both texts finds the edited span (used by the reparse and by the depth-check shortcut).
+  const diff = previous ? diffRange(previous.text, text) : undefined;
+  const previousLength = previous?.text.length ?? 0;
   try {
-    if (previous && previous.text !== text) sourceFile = reparse(previous, text);
+    if (previous && diff && previous.text !== text) sourceFile = reparse(previous, text, diff);
     sourceFile ??= ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindOf(path));
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
@@ -60,7 +63,8 @@ export function parse(path: string, text: string, previous?: ts.SourceFile): Par
   }
   // The depth check walks the whole tree: skip it when the previous version passed and the edit is small
   // (an edit of n characters cannot nest more than n levels deeper).
-  const changed = previous ? Math.abs(text.length - previous.text.length) + changedSpan(previous.text, text) : Infinity;
+  // (`previous` must not be read after the reparse: TypeScript's incremental parser reuses its nodes.)
+  const changed = diff ? Math.abs(text.length - previousLength) + Math.max(diff.endOld - diff.start, diff.endNew - diff.start) : Infinity;
   const depth = changed < 64 ? 0 : nestingDepth(sourceFile, MAX_NESTING_DEPTH);
   if (depth > MAX_NESTING_DEPTH) return tooDeep(path, `syntax nested more than ${MAX_NESTING_DEPTH} levels deep`);
   const diags = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
@@ -70,11 +74,6 @@ export function parse(path: string, text: string, previous?: ts.SourceFile): Par
     message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
   }));
   return { sourceFile, syntaxErrors };
-}
-
-function changedSpan(oldText: string, newText: string): number {
-  const { start, endOld, endNew } = diffRange(oldText, newText);
-  return Math.max(endOld - start, endNew - start);
 }
 
 function diffRange(old: string, text: string): { start: number; endOld: number; endNew: number } {
@@ -90,8 +89,7 @@ function diffRange(old: string, text: string): { start: number; endOld: number; 
   return { start, endOld, endNew };
 }
 
-function reparse(previous: ts.SourceFile, text: string): ts.SourceFile | undefined {
-  const { start, endOld, endNew } = diffRange(previous.text, text);
+function reparse(previous: ts.SourceFile, text: string, { start, endOld, endNew }: { start: number; endOld: number; endNew: number }): ts.SourceFile | undefined {
   try {
     return ts.updateSourceFile(previous, text, { span: { start, length: endOld - start }, newLength: endNew - start });
   } catch (err) {

@@ -34,6 +34,7 @@ export interface FileResult {
 }
 
 export interface LintFileOptions {
+  /** With `lintFileAsync`: the result is no longer wanted (checked at each step). */
   isCancelled?: () => boolean;
   reportUnusedDisables?: boolean;
 }
@@ -194,15 +195,22 @@ export class Project {
   setOverlay(absPath: string, text: string | undefined): void {
     const p = path.resolve(absPath);
     if (text !== undefined && this.overlays.get(p) === text) return; // unchanged: keep the model
-    const old = this.files.get(p)?.model?.sourceFile;
+    const before = this.files.get(p);
+    const old = before?.model?.sourceFile;
     if (text === undefined) this.overlays.delete(p);
     else this.overlays.set(p, text);
-    this.invalidate(p);
+    // An edit that keeps the file's import list changes no file's resolved imports and no file's reach.
+    const imports = text !== undefined && before?.imports ? scanImports(text) : undefined;
+    const sameImports = !!imports && imports.length === before!.imports!.length && imports.every((s, i) => s === before!.imports![i]);
+    this.invalidate(p, sameImports);
+    if (sameImports) this.files.set(p, { text: text!, imports, deps: before!.deps });
     if (old && text !== undefined) this.previousTrees.set(p, old);
-    else this.previousTrees.delete(p);
+    // A tree not reparsed yet (several edits between two parses) stays the base of the next incremental parse.
+    else if (text === undefined) this.previousTrees.delete(p);
   }
 
-  invalidate(absPath: string): void {
+  /** Forgets what the project derived from a file. `sameImports`: its import list did not change (an edit). */
+  invalidate(absPath: string, sameImports = false): void {
     const p = path.resolve(absPath);
     // Files that import this one (transitively) hold values resolved through it: drop their models too.
     // Files it imports are unaffected, so an edit re-parses only the file and its dependents.
@@ -212,9 +220,11 @@ export class Project {
       const e = this.files.get(d);
       if (e?.model) this.files.set(d, { text: e.text, imports: e.imports, deps: e.deps });
     }
-    // Resolved imports may change when a file appears or disappears.
-    for (const e of this.files.values()) if (e) e.deps = undefined;
-    this.reachCache.clear();
+    // Resolved imports may change when a file appears or disappears, reach when its imports change.
+    if (!sameImports) {
+      for (const e of this.files.values()) if (e) e.deps = undefined;
+      this.reachCache.clear();
+    }
     this.summaryCache.clear();
   }
 
@@ -408,6 +418,30 @@ export class Project {
   // ── linting ────────────────────────────────────────────────────────────────
 
   lintFile(absPath: string, options: LintFileOptions = {}): FileResult {
+    const steps = this.lintSteps(absPath, options);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * `lintFile` in steps for an editor: after the parse and between rules it awaits `yieldTo()` (which lets queued
+   * messages in, e.g. a newer version of the file), then stops with undefined when `isCancelled()` says the
+   * result is no longer wanted. Never returns partial findings.
+   */
+  async lintFileAsync(absPath: string, options: LintFileOptions & { yieldTo: () => Promise<void> }): Promise<FileResult | undefined> {
+    const steps = this.lintSteps(absPath, options);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      await options.yieldTo();
+      if (options.isCancelled?.()) return undefined;
+    }
+  }
+
+  /** The lint, pausing (yield) after the parse and after each rule. */
+  private *lintSteps(absPath: string, options: LintFileOptions): Generator<void, FileResult> {
     const file = path.resolve(absPath);
     const result: FileResult = { file, findings: [] };
     let text: string | undefined;
@@ -426,6 +460,7 @@ export class Project {
       return { ...result, findings: [...suppressed.findings, ...suppressed.unused].sort((a, b) => a.start - b.start) };
     }
     const model = this.model(file)!;
+    yield;
     const tooDeep = this.entry(file)?.tooDeep;
     if (tooDeep) return { ...result, skipped: `not analysed: ${tooDeep}` };
     result.analysed = true;
@@ -440,7 +475,6 @@ export class Project {
     const language: Language = this.config.docs.language;
     const errors: string[] = [];
     for (const [id, rule] of Object.entries(this.rules)) {
-      if (options.isCancelled?.()) break;
       const setting = this.config.rules[id];
       const severity = setting?.severity ?? rule.meta.defaultSeverity;
       if (severity === 'off') continue;
@@ -471,6 +505,7 @@ export class Project {
       } catch (err) {
         errors.push(`rule ${id} failed on ${file}: ${(err as Error).stack ?? String(err)}`);
       }
+      yield;
     }
     if (errors.length) result.errors = errors;
     result.findings.push(...migrationFindings.map((f) => ({ ...f })));
