@@ -44,6 +44,8 @@ export interface ParseResult {
  */
 export const MAX_NESTING_DEPTH = 1000;
 
+const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+
 /**
  * Parses a file. With `previous` (the tree of an earlier version of the same file, which must not be used
  * afterwards), TypeScript's incremental parser reuses the unchanged parts: an edit in the editor costs a
@@ -51,12 +53,19 @@ export const MAX_NESTING_DEPTH = 1000;
  */
 export function parse(path: string, text: string, previous?: ts.SourceFile): ParseResult {
   let sourceFile: ts.SourceFile | undefined;
+  let fullDepth: number | undefined;
   // One pass over both texts finds the edited span (used by the reparse and by the depth-check shortcut).
   const diff = previous ? diffRange(previous.text, text) : undefined;
   const previousLength = previous?.text.length ?? 0;
   try {
     if (previous && diff && previous.text !== text) sourceFile = reparse(previous, text, diff);
-    sourceFile ??= ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindOf(path));
+    if (!sourceFile) {
+      // A full parse without TypeScript's own parent pass: one walk of ours sets the parents and measures the
+      // depth (bench/RESULTS.md: about half the time of TypeScript's pass plus a separate depth walk).
+      // JSDoc is not parsed: no rule reads it (suppression comments are read from the text).
+      sourceFile = ts.createSourceFile(path, text, PARSE_OPTIONS, false, scriptKindOf(path));
+      fullDepth = bindParents(sourceFile, MAX_NESTING_DEPTH);
+    }
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
     return tooDeep(path, `nested too deeply to parse (${err.message})`);
@@ -65,7 +74,7 @@ export function parse(path: string, text: string, previous?: ts.SourceFile): Par
   // (an edit of n characters cannot nest more than n levels deeper).
   // (`previous` must not be read after the reparse: TypeScript's incremental parser reuses its nodes.)
   const changed = diff ? Math.abs(text.length - previousLength) + Math.max(diff.endOld - diff.start, diff.endNew - diff.start) : Infinity;
-  const depth = changed < 64 ? 0 : nestingDepth(sourceFile, MAX_NESTING_DEPTH);
+  const depth = fullDepth ?? (changed < 64 ? 0 : nestingDepth(sourceFile, MAX_NESTING_DEPTH));
   if (depth > MAX_NESTING_DEPTH) return tooDeep(path, `syntax nested more than ${MAX_NESTING_DEPTH} levels deep`);
   const diags = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   const syntaxErrors = diags.map((d) => ({
@@ -104,17 +113,47 @@ function tooDeep(path: string, why: string): ParseResult {
 
 /** Depth of the syntax tree, without recursion; stops counting past `limit`. */
 export function nestingDepth(root: ts.Node, limit = Infinity): number {
+  return walkTree(root, limit, false);
+}
+
+/**
+ * Sets every node's `parent` (as `createSourceFile(…, setParentNodes = true)` does, JSDoc included) and returns
+ * the tree's depth, in one walk without recursion; stops past `limit` (the tree is then not used).
+ */
+export function bindParents(root: ts.Node, limit = Infinity): number {
+  return walkTree(root, limit, true);
+}
+
+// Two parallel stacks and callbacks made once per walk: no allocation per node (a tuple per node made the
+// depth walk cost more than the parse itself).
+function walkTree(root: ts.Node, limit: number, bind: boolean): number {
+  const nodes: ts.Node[] = [root];
+  const depths: number[] = [0];
+  let parent: ts.Node = root;
+  let d = 0;
   let max = 0;
-  const stack: [ts.Node, number][] = [[root, 0]];
-  while (stack.length) {
-    const [node, d] = stack.pop()!;
+  const visit = (child: ts.Node): undefined => {
+    if (bind) (child as { parent: ts.Node }).parent = parent;
+    nodes.push(child);
+    depths.push(d + 1);
+    return undefined;
+  };
+  const visitArray = (children: ts.NodeArray<ts.Node>): undefined => {
+    for (let i = 0; i < children.length; i++) visit(children[i]!);
+    return undefined;
+  };
+  while (nodes.length) {
+    parent = nodes.pop()!;
+    d = depths.pop()!;
     if (d > max) {
       max = d;
       if (max > limit) return max;
     }
-    ts.forEachChild(node, (child) => {
-      stack.push([child, d + 1]);
-    });
+    ts.forEachChild(parent, visit, visitArray);
+    if (bind) {
+      const docs = (parent as { jsDoc?: ts.Node[] }).jsDoc;
+      if (docs) for (const doc of docs) visit(doc);
+    }
   }
   return max;
 }
