@@ -44,8 +44,6 @@ export interface ParseResult {
  */
 export const MAX_NESTING_DEPTH = 1000;
 
-const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
-
 /**
  * Parses a file. With `previous` (the tree of an earlier version of the same file, which must not be used
  * afterwards), TypeScript's incremental parser reuses the unchanged parts: an edit in the editor costs a
@@ -63,7 +61,8 @@ export function parse(path: string, text: string, previous?: ts.SourceFile): Par
       // A full parse without TypeScript's own parent pass: one walk of ours sets the parents and measures the
       // depth (bench/RESULTS.md: about half the time of TypeScript's pass plus a separate depth walk).
       // JSDoc is not parsed: no rule reads it (suppression comments are read from the text).
-      sourceFile = ts.createSourceFile(path, text, PARSE_OPTIONS, false, scriptKindOf(path));
+      const options: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+      sourceFile = ts.createSourceFile(path, text, options, false, scriptKindOf(path));
       fullDepth = bindParents(sourceFile, MAX_NESTING_DEPTH);
     }
   } catch (err) {

@@ -80,6 +80,9 @@ function collectStatements(map: Map<string, Binding>, statements: readonly ts.St
 
 /** Declarations a node introduces for its own scope, or undefined if the node is not a scope. */
 function scopeBindings(node: ts.Node): Map<string, Binding> | undefined {
+  // Whether a node is a scope depends only on its kind (but for a class expression's name): most ancestors
+  // walked by resolveName are not, and are answered without a cache lookup.
+  if (notScopeKinds[node.kind]) return undefined;
   const cached = scopeCache.get(node);
   if (cached) return cached;
   let map: Map<string, Binding> | undefined;
@@ -112,8 +115,10 @@ function scopeBindings(node: ts.Node): Map<string, Binding> | undefined {
     map = new Map([[node.name.text, { kind: 'class' as const, name: node.name, decl: node, path: [], constant: true }]]);
   }
   if (map) scopeCache.set(node, map);
+  else if (node.kind !== ts.SyntaxKind.ClassExpression) notScopeKinds[node.kind] = true;
   return map;
 }
+const notScopeKinds: boolean[] = [];
 
 function collectHoistedVars(map: Map<string, Binding>, body: ts.Block): void {
   const visit = (n: ts.Node): void => {

@@ -23,16 +23,27 @@ export function isSqlParserReady(): boolean {
 
 export type SqlParseResult = { ok: true; ast: { stmts: unknown[] } } | { ok: false; message: string; position?: number };
 
-/** Parses SQL; undefined when the parser is not loaded yet. */
+/**
+ * Parses SQL; undefined when the parser is not loaded yet. Results are shared between equal texts (the same
+ * query appears in many places, and again on every keystroke in the editor): callers must not modify them.
+ */
 export function parseSql(sql: string): SqlParseResult | undefined {
   if (!loaded) return undefined;
+  const hit = parsed.get(sql);
+  if (hit) return hit;
+  let result: SqlParseResult;
   try {
-    return { ok: true, ast: pgq.parseSync(sql) as { stmts: unknown[] } };
+    result = { ok: true, ast: pgq.parseSync(sql) as { stmts: unknown[] } };
   } catch (err) {
     const e = err as { message?: string; sqlDetails?: { cursorPosition?: number } };
-    return { ok: false, message: e.message ?? String(err), position: e.sqlDetails?.cursorPosition };
+    result = { ok: false, message: e.message ?? String(err), position: e.sqlDetails?.cursorPosition };
   }
+  if (parsed.size >= MAX_PARSED) parsed.clear();
+  parsed.set(sql, result);
+  return result;
 }
+const parsed = new Map<string, SqlParseResult>();
+const MAX_PARSED = 10_000;
 
 /** Visits every node of a libpg-query JSON AST with the path of keys leading to it. */
 export function walkSqlAst(node: unknown, visit: (key: string, value: Record<string, unknown>, parents: string[]) => void, parents: string[] = []): void {

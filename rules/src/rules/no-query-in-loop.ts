@@ -6,7 +6,7 @@ import * as ts from 'typescript';
 import { defineRule } from '../engine/rule';
 import { enclosingLoop } from '../engine/loops';
 import { isTestFile } from '../engine/parse';
-import { parseSql, walkSqlAst } from '../engine/sqlparse';
+import { isSqlParserReady, parseSql, walkSqlAst } from '../engine/sqlparse';
 import { staticText } from '../engine/sqltext';
 import type { DbCall, FileModel } from '../engine/model';
 import type { Fix, Language, RelatedLocation } from '../engine/types';
@@ -164,6 +164,14 @@ function batchSuggestion(call: DbCall, file: FileModel, language: Language): Fix
  *   for (const x of xs) { const { rows } = await pool.query('SELECT … WHERE col = $1', [x.key]); … }
  * becomes one `= ANY($1)` query before the loop and a Map from key to rows inside it.
  */
+/** Every identifier-like word of a file's text (names a fix must not reuse), computed once per file version. */
+function namesIn(file: FileModel): Set<string> {
+  let names = namesOfFile.get(file);
+  if (!names) namesOfFile.set(file, (names = new Set(file.text.match(/[A-Za-z_$][\w$]*/g) ?? [])));
+  return names;
+}
+const namesOfFile = new WeakMap<FileModel, Set<string>>();
+
 function batchRewrite(call: DbCall, loop: ts.Node, file: FileModel, language: Language): Fix | undefined {
   if (call.lib !== 'pg' || call.method !== 'query' || !ts.isCallExpression(call.node)) return undefined;
   if (!ts.isForOfStatement(loop) || loop.awaitModifier || !ts.isBlock(loop.statement)) return undefined;
@@ -192,11 +200,12 @@ function batchRewrite(call: DbCall, loop: ts.Node, file: FileModel, language: La
   if (!column) return undefined;
   const sf = file.sourceFile;
   const text = file.text;
-  const used = new Set(text.match(/[A-Za-z_$][\w$]*/g) ?? []);
+  const taken = namesIn(file);
+  const added = new Set<string>();
   const fresh = (base: string): string => {
     let name = base;
-    for (let i = 2; used.has(name); i++) name = `${base}${i}`;
-    used.add(name);
+    for (let i = 2; taken.has(name) || added.has(name); i++) name = `${base}${i}`;
+    added.add(name);
     return name;
   };
   const allRows = fresh(`${column.name}Rows`);
@@ -301,7 +310,18 @@ function hasCall(e: ts.Node): boolean {
  * list returns, and nothing that makes one query per key differ from one query for all keys
  * (LIMIT, OFFSET, GROUP BY, DISTINCT, HAVING, aggregates, window functions, set operations).
  */
-function lookupColumn(sql: string): { name: string; paramStart: number; paramEnd: number } | undefined {
+function lookupColumn(sql: string): LookupColumn | undefined {
+  if (!isSqlParserReady()) return undefined;
+  if (!lookupColumns.has(sql)) {
+    if (lookupColumns.size >= 10_000) lookupColumns.clear();
+    lookupColumns.set(sql, lookupColumnUncached(sql));
+  }
+  return lookupColumns.get(sql);
+}
+type LookupColumn = { name: string; paramStart: number; paramEnd: number };
+const lookupColumns = new Map<string, LookupColumn | undefined>();
+
+function lookupColumnUncached(sql: string): LookupColumn | undefined {
   const parsed = parseSql(sql);
   if (!parsed?.ok || parsed.ast.stmts.length !== 1) return undefined;
   const stmt = (parsed.ast.stmts[0] as { stmt?: Record<string, unknown> }).stmt;
