@@ -7,8 +7,9 @@
  * Timeline: the workers are started first and load the engine while the main thread loads it too and finds which
  * files reach a database; the main thread then posts each worker its job (all worker files, in order, and one
  * contiguous range of them per worker: a folder's files and the modules they import mostly stay in one thread);
- * each worker parses its range ahead while the main thread builds the schema; the main thread posts the schema
- * ('go'); the workers lint. A worker takes small chunks from the front of its own range, and once it is empty
+ * while the main thread builds the schema, each worker lints the front of its range with every rule that does not
+ * read the schema (`Project.lintFileEarly`); the main thread posts the schema ('go'); the workers finish those
+ * files with the schema rules and lint the rest. A worker takes small chunks from the front of its own range, and once it is empty
  * takes the back half of the largest range left (work stealing through a SharedArrayBuffer: no message round
  * trip, no idle core while another still has files).
  *
@@ -21,7 +22,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { ResolvedConfig } from '../rules/src/config-types';
-import type { PreparedState } from '../rules/src/engine/project';
+import type { EarlyLint, PreparedState } from '../rules/src/engine/project';
 import type { Finding } from '../rules/src/engine/types';
 import { loadEngine } from './engine-loader';
 
@@ -208,16 +209,19 @@ async function workerMain(): Promise<void> {
   const { job } = await next('job');
   const project = new Project({ root: job.root, config: job.config });
   project.assumeReachesDatabase(job.files);
-  // Parse the front of this worker's range while the main thread builds the schema (the parse does not depend on it).
+  // While the main thread builds the schema, lint the front of this worker's range with the rules that do not
+  // read it (the parse included); the rest of those files' lint waits for the schema.
+  const early = new Map<string, EarlyLint>();
   const a = new Int32Array(job.ranges);
   for (let i = a[1 + 2 * job.index]!, n = 0; i < a[2 + 2 * job.index]! && !inbox.some((m) => m.type === 'go'); i++) {
+    const file = job.files[i]!;
     try {
-      project.model(job.files[i]!);
+      early.set(file, project.lintFileEarly(file));
     } catch {
-      /* lintFile reports it */
+      /* lintFile below reports it */
     }
     // Let the 'go' message in between files.
-    if (++n % 16 === 0) await new Promise((r) => setImmediate(r));
+    if (++n % 4 === 0) await new Promise((r) => setImmediate(r));
   }
   const { prepared } = await next('go');
   if (prepared) await project.adoptPrepared(prepared);
@@ -226,11 +230,12 @@ async function workerMain(): Promise<void> {
     for (let i = range[0]; i < range[1]; i++) {
       const file = job.files[i]!;
       try {
-        const r = project.lintFile(file, { reportUnusedDisables: job.reportUnusedDisables });
+        const r = project.lintFile(file, { reportUnusedDisables: job.reportUnusedDisables, early: early.get(file) });
         results.push({ file, findings: r.findings, skipped: r.skipped, errors: r.errors });
       } catch (error) {
         results.push({ file, findings: [], crash: (error as Error)?.message ?? String(error) });
       }
+      early.delete(file);
     }
   }
   port.postMessage({ type: 'results', results, parsed: project.parsed } satisfies FromWorker);

@@ -125,3 +125,45 @@ describe('import graph folded per strongly connected component', () => {
     }
   });
 });
+
+describe('two-phase lint (workers lint while the schema is built)', () => {
+  it('lintFileEarly, then lintFile with the schema, gives exactly the findings of one lintFile after prepare()', async () => {
+    // The demo project, plus a file whose query names a column no migration creates (a schema finding).
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pglint-two-phase-'));
+    fs.cpSync(path.resolve(__dirname, '../test-fixtures/demo'), root, { recursive: true });
+    fs.writeFileSync(path.join(root, 'src/drift.ts'), [
+      "import { pool } from './db';",
+      'export async function loyalty(ids: number[]) {',
+      '  for (const id of ids) await pool.query(\'SELECT loyalty_points FROM customers WHERE id = $1\', [id]);',
+      '}',
+      '',
+    ].join('\n'));
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.tsx?$/.test(e.name)) files.push(p);
+      }
+    };
+    walk(path.join(root, 'src'));
+    const whole = new Project({ root });
+    await whole.prepare({ cacheDir: false });
+    expect(whole.migrationSchema()).toBeDefined();
+    // A worker: lints before it has any schema, then adopts the main thread's prepared state.
+    const worker = new Project({ root });
+    const early = new Map(files.map((f) => [f, worker.lintFileEarly(f)]));
+    expect([...early.values()].some((e) => !e.done && e.findings.length > 0)).toBe(true);
+    expect([...early.values()].flatMap((e) => e.findings).some((f) => f.ruleId === 'no-missing-migration')).toBe(false);
+    await worker.adoptPrepared(whole.preparedState()!);
+    let schemaFindings = 0;
+    for (const f of files) {
+      const expected = whole.lintFile(f);
+      const got = worker.lintFile(f, { early: early.get(f) });
+      expect(got, path.relative(root, f)).toEqual(expected);
+      schemaFindings += expected.findings.filter((x) => x.ruleId === 'no-missing-migration').length;
+    }
+    expect(schemaFindings).toBeGreaterThan(0); // the schema rule ran in the second phase
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});

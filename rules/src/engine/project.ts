@@ -36,6 +36,8 @@ export interface FileResult {
 export interface LintFileOptions {
   /** With `lintFileAsync`: the result is no longer wanted (checked at each step). */
   isCancelled?: () => boolean;
+  /** What `lintFileEarly` found: only the rules that read the migrations' schema run now, and the two are merged. */
+  early?: EarlyLint;
   reportUnusedDisables?: boolean;
 }
 
@@ -61,12 +63,25 @@ export function defaultConfig(): ResolvedConfig {
   return { rules: {}, ignores: [], migrations: { paths: [] }, docs: { baseUrl: DEFAULT_DOCS_BASE_URL, language: 'en' } };
 }
 
+/** The part of a lint done before the migrations' schema exists (`Project.lintFileEarly`). */
+export interface EarlyLint {
+  file: string;
+  /** Findings of the rules that do not read the schema, not yet sorted or filtered by suppression comments. */
+  findings: Finding[];
+  errors: string[];
+  /** The whole result already (the file was not analysed, or does not parse): nothing is left to run. */
+  done?: FileResult;
+}
+
 /** See `Project.preparedState()`. */
 export interface PreparedState {
   set: MigrationSet;
   build?: SchemaBuild;
   error?: string;
 }
+
+/** What the early phase of `lintSteps` returns when the rules that read the schema are still to run. */
+const PARTIAL = Symbol('partial lint');
 
 const RESOLVE_EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const DB_MODULE_SET = new Set(DB_MODULES);
@@ -421,7 +436,7 @@ export class Project {
     const steps = this.lintSteps(absPath, options);
     for (;;) {
       const step = steps.next();
-      if (step.done) return step.value;
+      if (step.done) return step.value as FileResult;
     }
   }
 
@@ -434,14 +449,32 @@ export class Project {
     const steps = this.lintSteps(absPath, options);
     for (;;) {
       const step = steps.next();
-      if (step.done) return step.value;
+      if (step.done) return step.value as FileResult;
       await options.yieldTo();
       if (options.isCancelled?.()) return undefined;
     }
   }
 
+  /**
+   * The first half of a lint, before `prepare()` has built the migrations' schema: the parse and the rules that
+   * do not read the schema. `lintFile(file, { early })` runs the rest once it exists; the result is the same as
+   * one `lintFile` after `prepare()` (a CLI worker lints while the main thread replays the migrations).
+   */
+  lintFileEarly(absPath: string): EarlyLint {
+    const file = path.resolve(absPath);
+    const partial: { findings: Finding[]; errors: string[] } = { findings: [], errors: [] };
+    const steps = this.lintSteps(file, {}, 'early', partial);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value === PARTIAL ? { file, ...partial } : { file, findings: [], errors: [], done: step.value };
+    }
+  }
+
   /** The lint, pausing (yield) after the parse and after each rule. */
-  private *lintSteps(absPath: string, options: LintFileOptions): Generator<void, FileResult> {
+  private *lintSteps(
+    absPath: string, options: LintFileOptions, phase: 'all' | 'early' = 'all', partial?: { findings: Finding[]; errors: string[] },
+  ): Generator<void, FileResult | typeof PARTIAL> {
+    if (options.early?.done) return options.early.done;
     const file = path.resolve(absPath);
     const result: FileResult = { file, findings: [] };
     let text: string | undefined;
@@ -473,8 +506,11 @@ export class Project {
       return result;
     }
     const language: Language = this.config.docs.language;
-    const errors: string[] = [];
+    const errors: string[] = [...(options.early?.errors ?? [])];
+    if (options.early) result.findings.push(...options.early.findings);
     for (const [id, rule] of Object.entries(this.rules)) {
+      // Early: every rule but those that read the schema; after an early lint: only those.
+      if (rule.meta.needsSchema ? phase === 'early' : options.early) continue;
       const setting = this.config.rules[id];
       const severity = setting?.severity ?? rule.meta.defaultSeverity;
       if (severity === 'off') continue;
@@ -506,6 +542,11 @@ export class Project {
         errors.push(`rule ${id} failed on ${file}: ${(err as Error).stack ?? String(err)}`);
       }
       yield;
+    }
+    if (phase === 'early') {
+      partial!.findings = result.findings;
+      partial!.errors = errors;
+      return PARTIAL;
     }
     if (errors.length) result.errors = errors;
     result.findings.push(...migrationFindings.map((f) => ({ ...f })));

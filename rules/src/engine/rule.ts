@@ -33,6 +33,8 @@ export interface RuleMeta<M extends string = string> {
   docs: Record<Language, RuleDocs>;
   /** Defaults for the rule's options (the config may override any key). */
   defaultOptions: Record<string, unknown>;
+  /** The rule reads the schema the migrations build (`Project.prepare()`): it runs after it, other rules may run before. */
+  needsSchema?: boolean;
 }
 
 export interface ReportDescriptor<M extends string> {

