@@ -20,7 +20,7 @@ import { format } from './formatters';
 import { countSeverities, type FileReport, type LintReport } from './report';
 import { CACHE_FORMAT, contentHash, defaultCacheDir, fileKeys, globalKey, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
 import { loadEngine, loadRules, type Engine } from './engine-loader';
-import { partition, sharedRanges, WorkerPool, workerFile, type WorkerFileResult } from './worker';
+import { claim, partition, sharedRanges, WorkerPool, workerFile, type WorkerFileResult } from './worker';
 import { readTextFile } from '../rules/src/engine/read';
 
 export const VERSION: string = packageVersion;
@@ -372,7 +372,8 @@ class Linter {
   private startPool(misses: number): WorkerPool | undefined {
     const file = workerFile();
     const count = this.workerCount(misses);
-    return file && count >= 2 ? new WorkerPool(file, count) : undefined;
+    // This thread lints too (after building the schema): count - 1 workers.
+    return file && count >= 2 ? new WorkerPool(file, count - 1) : undefined;
   }
 
   private lintHere(project: EngineProject, file: string, results: Map<string, CachedResult & { crash?: string }>): void {
@@ -400,7 +401,12 @@ class Linter {
       misses.filter((f) => reach.get(path.resolve(f)) === true && !migrationFiles.has(f)),
       (f) => project.depsOf(f),
     );
-    const ranges = sharedRanges(partition(workerFiles, pool.size, (f) => 1_000 + (this.text(f)?.length ?? 0)));
+    // One range per worker, and an empty one for this thread: it takes files from the others' ranges once the
+    // schema is built and its own files are done (no core idles while files are left).
+    const ranges = sharedRanges([
+      ...partition(workerFiles, pool.size, (f) => 1_000 + (this.text(f)?.length ?? 0)),
+      [workerFiles.length, workerFiles.length],
+    ]);
     pool.assign(Array.from({ length: pool.size }, (_, index) => ({
       root, config, reportUnusedDisables: this.s.reportUnusedDisables, files: workerFiles, ranges, index,
     })));
@@ -414,9 +420,12 @@ class Linter {
     }
     const workerSet = new Set(workerFiles);
     for (const file of misses) if (!workerSet.has(file)) this.lintHere(project, file, results);
+    for (let r = claim(ranges, pool.size); r; r = claim(ranges, pool.size)) {
+      for (let i = r[0]; i < r[1]; i++) this.lintHere(project, workerFiles[i]!, results);
+    }
     for (const r of await running) if (workerSet.has(r.file)) results.set(r.file, r);
     if (this.s.io.env.PGLINT_DEBUG === '1' || this.s.io.env.PGLINT_DEBUG_CACHE === '1') {
-      this.s.io.stderr.write(`workers: ${pool.size} for ${workerFiles.length} files; files parsed: ${pool.parsed.join(' + ')}, main thread ${project.parsed}\n`);
+      this.s.io.stderr.write(`workers: ${pool.size + 1} threads (main + ${pool.size}) for ${workerFiles.length} files; files parsed: main ${project.parsed}, workers ${pool.parsed.join(' + ')}\n`);
     }
     const rest = new Set(workerFiles.filter((f) => !results.has(f)));
     if (rest.size && this.s.io.env.PGLINT_DEBUG === '1') this.s.io.stderr.write(`pglint: ${rest.size} files left by a failed worker are linted in the main thread\n`);

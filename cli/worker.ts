@@ -7,9 +7,9 @@
  * Timeline: the workers are started first and load the engine while the main thread loads it too and finds which
  * files reach a database; the main thread then posts each worker its job (all worker files, in order, and one
  * contiguous range of them per worker: a folder's files and the modules they import mostly stay in one thread);
- * while the main thread builds the schema, each worker lints the front of its range with every rule that does not
+ * while the main thread builds the schema, each worker lints the files it takes with every rule that does not
  * read the schema (`Project.lintFileEarly`); the main thread posts the schema ('go'); the workers finish those
- * files with the schema rules and lint the rest. A worker takes small chunks from the front of its own range, and once it is empty
+ * files with the schema rules and lint the rest, and the main thread joins them. A thread takes small chunks from the front of its own range, and once it is empty
  * takes the back half of the largest range left (work stealing through a SharedArrayBuffer: no message round
  * trip, no idle core while another still has files).
  *
@@ -209,34 +209,40 @@ async function workerMain(): Promise<void> {
   const { job } = await next('job');
   const project = new Project({ root: job.root, config: job.config });
   project.assumeReachesDatabase(job.files);
-  // While the main thread builds the schema, lint the front of this worker's range with the rules that do not
-  // read it (the parse included); the rest of those files' lint waits for the schema.
-  const early = new Map<string, EarlyLint>();
-  const a = new Int32Array(job.ranges);
-  for (let i = a[1 + 2 * job.index]!, n = 0; i < a[2 + 2 * job.index]! && !inbox.some((m) => m.type === 'go'); i++) {
-    const file = job.files[i]!;
-    try {
-      early.set(file, project.lintFileEarly(file));
-    } catch {
-      /* lintFile below reports it */
+  // While the main thread builds the schema, claim files as usual and lint them with the rules that do not read
+  // it (the parse included); their lint is finished once the schema is there.
+  const early = new Map<number, EarlyLint | undefined>();
+  let go = false;
+  while (!go) {
+    const range = claim(job.ranges, job.index);
+    if (!range) break;
+    for (let i = range[0]; i < range[1]; i++) {
+      try {
+        early.set(i, project.lintFileEarly(job.files[i]!));
+      } catch {
+        early.set(i, undefined); // lintFile below reports it
+      }
     }
-    // Let the 'go' message in between files.
-    if (++n % 4 === 0) await new Promise((r) => setImmediate(r));
+    // Let the 'go' message in between chunks.
+    await new Promise((r) => setImmediate(r));
+    go = inbox.some((m) => m.type === 'go');
   }
   const { prepared } = await next('go');
   if (prepared) await project.adoptPrepared(prepared);
   const results: WorkerFileResult[] = [];
-  for (let range = claim(job.ranges, job.index); range; range = claim(job.ranges, job.index)) {
-    for (let i = range[0]; i < range[1]; i++) {
-      const file = job.files[i]!;
-      try {
-        const r = project.lintFile(file, { reportUnusedDisables: job.reportUnusedDisables, early: early.get(file) });
-        results.push({ file, findings: r.findings, skipped: r.skipped, errors: r.errors });
-      } catch (error) {
-        results.push({ file, findings: [], crash: (error as Error)?.message ?? String(error) });
-      }
-      early.delete(file);
+  const lint = (i: number): void => {
+    const file = job.files[i]!;
+    try {
+      const r = project.lintFile(file, { reportUnusedDisables: job.reportUnusedDisables, early: early.get(i) });
+      results.push({ file, findings: r.findings, skipped: r.skipped, errors: r.errors });
+    } catch (error) {
+      results.push({ file, findings: [], crash: (error as Error)?.message ?? String(error) });
     }
+  };
+  for (const i of early.keys()) lint(i);
+  early.clear();
+  for (let range = claim(job.ranges, job.index); range; range = claim(job.ranges, job.index)) {
+    for (let i = range[0]; i < range[1]; i++) lint(i);
   }
   port.postMessage({ type: 'results', results, parsed: project.parsed } satisfies FromWorker);
 }
