@@ -214,6 +214,8 @@ type EngineProject = InstanceType<Engine['Project']>;
 
 /** Below this many files to analyse, threads cost more than they save (engine load per worker). */
 const WORKER_THRESHOLD = 200;
+/** Without migrations to replay meanwhile, threads need this many files that reach a database to pay off. */
+const PARALLEL_MIN_FILES = 1_500;
 
 interface LinterSettings {
   root: string;
@@ -395,12 +397,21 @@ class Linter {
     pool: WorkerPool, project: EngineProject, misses: readonly string[], results: Map<string, CachedResult & { crash?: string }>,
   ): Promise<string[]> {
     const { root, config } = this.s;
+    const t0 = Date.now();
     const reach = project.reachAll(misses.filter((f) => isSourceFile(f)).map((f) => path.resolve(f)));
     const migrationFiles = new Set(this.engine!.migrationFilesOf(root, config.migrations.paths));
     const workerFiles = dependenciesFirst(
       misses.filter((f) => reach.get(path.resolve(f)) === true && !migrationFiles.has(f)),
       (f) => project.depsOf(f),
     );
+    // Threads pay for themselves when a schema is built meanwhile or when there are many files: below that, their
+    // engine load and the files both threads parse to follow calls cost more than they save (bench/RESULTS.md).
+    const forced = this.s.io.env.PGLINT_WORKERS !== undefined && this.s.io.env.PGLINT_WORKERS !== '';
+    if (!forced && migrationFiles.size === 0 && workerFiles.length < PARALLEL_MIN_FILES) {
+      await pool.terminate();
+      await this.prepare(project);
+      return [...misses];
+    }
     // One range per worker, and an empty one for this thread: it takes files from the others' ranges once the
     // schema is built and its own files are done (no core idles while files are left).
     const ranges = sharedRanges([
@@ -410,6 +421,7 @@ class Linter {
     pool.assign(Array.from({ length: pool.size }, (_, index) => ({
       root, config, reportUnusedDisables: this.s.reportUnusedDisables, files: workerFiles, ranges, index,
     })));
+    const t1 = Date.now();
     let running: Promise<WorkerFileResult[]> | undefined;
     try {
       // The schema (PGlite) is built here once and handed to the workers as plain data.
@@ -418,14 +430,17 @@ class Linter {
     } finally {
       if (!running) await pool.terminate();
     }
+    const t2 = Date.now();
     const workerSet = new Set(workerFiles);
     for (const file of misses) if (!workerSet.has(file)) this.lintHere(project, file, results);
     for (let r = claim(ranges, pool.size); r; r = claim(ranges, pool.size)) {
       for (let i = r[0]; i < r[1]; i++) this.lintHere(project, workerFiles[i]!, results);
     }
+    const t3 = Date.now();
     for (const r of await running) if (workerSet.has(r.file)) results.set(r.file, r);
     if (this.s.io.env.PGLINT_DEBUG === '1' || this.s.io.env.PGLINT_DEBUG_CACHE === '1') {
       this.s.io.stderr.write(`workers: ${pool.size + 1} threads (main + ${pool.size}) for ${workerFiles.length} files; files parsed: main ${project.parsed}, workers ${pool.parsed.join(' + ')}\n`);
+      this.s.io.stderr.write(`workers: main thread: reach ${t1 - t0} ms, schema ${t2 - t1} ms, lint ${t3 - t2} ms, then waited ${Date.now() - t3} ms\n`);
     }
     const rest = new Set(workerFiles.filter((f) => !results.has(f)));
     if (rest.size && this.s.io.env.PGLINT_DEBUG === '1') this.s.io.stderr.write(`pglint: ${rest.size} files left by a failed worker are linted in the main thread\n`);
