@@ -29,6 +29,8 @@ export interface CliOptions {
   unsafeFixes: boolean;
   cache: boolean;
   cacheLocation?: string;
+  /** How the cache tells that a file is unchanged: its size, modification time and inode (default), or its content. */
+  cacheStrategy: 'metadata' | 'content';
   /** Opt-in live checks: a postgres:// URL, or 'env' for DATABASE_URL. */
   databaseUrl?: string;
   color: boolean;
@@ -66,6 +68,8 @@ Fixes:
 Cache:
       --no-cache               do not read or write the result cache
       --cache-location <dir>   where the cache lives
+      --cache-strategy <s>     how an unchanged file is recognised: metadata (size, modification time,
+                               inode; the default, as ESLint) or content (read and hash every file)
 
 Live database (opt-in, read-only):
       --database-url <url|env> also check against this database (env: DATABASE_URL): unapplied
@@ -104,6 +108,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         'unsafe-fixes': { type: 'boolean' },
         'no-cache': { type: 'boolean' },
         'cache-location': { type: 'string' },
+        'cache-strategy': { type: 'string' },
         'database-url': { type: 'string' },
         'no-color': { type: 'boolean' },
       },
@@ -122,6 +127,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     maxWarnings = Number(v['max-warnings']);
   }
   if (v.lang !== undefined && v.lang !== 'en' && v.lang !== 'fr') throw new UsageError(`--lang expects "en" or "fr", got "${v.lang}".`);
+  const cacheStrategy = v['cache-strategy'] ?? 'metadata';
+  if (cacheStrategy !== 'metadata' && cacheStrategy !== 'content') throw new UsageError(`--cache-strategy expects "metadata" or "content", got "${cacheStrategy}".`);
   if (v['unsafe-fixes'] && !v.fix) throw new UsageError('--unsafe-fixes only makes sense with --fix.');
   for (const [name, value] of [['output', v.output], ['baseline', v.baseline], ['write-baseline', v['write-baseline']], ['config', v.config]] as const) {
     if (value === '') throw new UsageError(`--${name} expects a file name.`);
@@ -145,6 +152,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     unsafeFixes: v['unsafe-fixes'] ?? false,
     cache: !(v['no-cache'] ?? false),
     cacheLocation: v['cache-location'],
+    cacheStrategy,
     databaseUrl: v['database-url'],
     color: !(v['no-color'] ?? false),
   };

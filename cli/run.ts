@@ -100,6 +100,7 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
     ruleIds: Object.keys(RULES),
     reportUnusedDisables: options.reportUnusedDisable,
     cacheDir: options.cache ? (options.cacheLocation !== undefined ? path.resolve(io.cwd, options.cacheLocation) : defaultCacheDir(root)) : undefined,
+    cacheStrategy: options.cacheStrategy,
   });
   const lintAll = (): Promise<{ reports: FileReport[]; crashed: number }> => linter.lintAll(discovered.files);
   let { reports, crashed } = await lintAll();
@@ -200,6 +201,16 @@ function useColor(options: CliOptions, io: CliIo): boolean {
   return io.stdout.isTTY === true;
 }
 
+/** Size, modification time and inode of a file ("metadata" cache strategy); undefined when it cannot be read. */
+function fileStamp(file: string): string | undefined {
+  try {
+    const st = fs.statSync(file, { bigint: true });
+    return `${st.size}:${st.mtimeNs}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
 function readTextOrEmpty(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -226,6 +237,7 @@ interface LinterSettings {
   reportUnusedDisables: boolean;
   /** Undefined with --no-cache. */
   cacheDir?: string;
+  cacheStrategy: 'metadata' | 'content';
 }
 
 /** Adds the live-database findings (by file) to the reports; warnings (unreachable, wrong password) go to stderr. */
@@ -462,15 +474,27 @@ class Linter {
   async lintAll(files: readonly string[]): Promise<{ reports: FileReport[]; crashed: number }> {
     const { io, root } = this.s;
     const debug = io.env.PGLINT_DEBUG === '1';
-    for (const f of files) this.bytes(f);
+    // Content hashes. With the metadata strategy, a file whose size, modification time and inode match the cache
+    // keeps its cached hash and is not read (read later only if a report shows its text).
     const hashes = new Map<string, string | undefined>();
+    const stamps = new Map<string, string | undefined>();
     const hashOf = (rel: string): string | undefined => {
       if (hashes.has(rel)) return hashes.get(rel);
-      const b = this.bytes(this.abs(rel));
+      const abs = this.abs(rel);
+      const stamp = this.cache && this.s.cacheStrategy === 'metadata' ? fileStamp(abs) : undefined;
+      stamps.set(rel, stamp);
+      const cached = stamp !== undefined ? data?.files[rel] : undefined;
+      if (cached?.m === stamp && cached?.h !== undefined) {
+        hashes.set(rel, cached.h);
+        return cached.h;
+      }
+      reread++;
+      const b = this.bytes(abs);
       const h = b === undefined ? undefined : contentHash(b);
       hashes.set(rel, h);
       return h;
     };
+    let reread = 0;
     const rels = files.map((f) => this.rel(f));
 
     // 1. Keys: content hashes, the import graph (cached with the hashes), the migrations.
@@ -528,7 +552,9 @@ class Linter {
         migrationFiles = this.engine!.migrationFilesOf(root, this.s.config.migrations.paths).map((f) => this.rel(f));
       }
       const g = graph;
-      keys = fileKeys({
+      // Nothing changed (same files, same settings, no file re-read): every key is the one stored.
+      const unchanged = reread === 0 && data?.fileSetKey === fileSetKey && rels.every((r) => data!.files[r]?.key !== undefined);
+      keys = unchanged ? new Map(rels.map((r) => [r, data!.files[r]!.key!])) : fileKeys({
         files: rels,
         globalKey: G,
         deps: (r) => g.get(r) ?? [],
@@ -582,7 +608,8 @@ class Linter {
         const h = hashOf(r);
         if (h === undefined) continue;
         const old = entries[r];
-        entries[r] = { h, deps, ...(old && old.h === h && old.key !== undefined && !keys.has(r) ? { key: old.key, result: old.result } : {}) };
+        const m = stamps.get(r);
+        entries[r] = { h, deps, ...(m !== undefined ? { m } : {}), ...(old && old.h === h && old.key !== undefined && !keys.has(r) ? { key: old.key, result: old.result } : {}) };
       }
       for (let i = 0; i < rels.length; i++) {
         const r = rels[i]!;

@@ -95,6 +95,34 @@ describe('result cache', () => {
     expect(uncached.stdout).toBe(cold.stdout);
   });
 
+  it('recognises unchanged files by size, modification time and inode (metadata, the default) or by content', () => {
+    const dir = project();
+    const cache = tmp('pglint-cache-loc-');
+    const cold = pglint(dir, ['--cache-location', cache]);
+    // Touched, same content: read and hashed again (its stamp changed), same hash: still a hit.
+    const service = path.join(dir, 'src/service.ts');
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(service, later, later);
+    const touched = pglint(dir, ['--cache-location', cache]);
+    expect(touched.misses).toEqual([]);
+    expect(touched.stdout).toBe(cold.stdout);
+    // A content change is seen (the size differs), and so is a same-size edit with the content strategy.
+    const concat = path.join(dir, 'src/concat.ts');
+    const text = fs.readFileSync(concat, 'utf8');
+    fs.writeFileSync(concat, `${text}// changed\n`);
+    expect(pglint(dir, ['--cache-location', cache]).misses).toContain('src/concat.ts');
+    const stamp = fs.statSync(concat);
+    const sameSize = text.replace('SELECT', 'select');
+    expect(sameSize).not.toBe(text);
+    fs.writeFileSync(concat, `${sameSize}// changed\n`);
+    fs.utimesSync(concat, stamp.atime, stamp.mtime);
+    const byContent = pglint(dir, ['--cache-location', cache, '--cache-strategy', 'content']);
+    expect(byContent.misses).toContain('src/concat.ts');
+    const bad = spawnSync(process.execPath, [BIN, '.', '--cache-strategy', 'mtime'], { cwd: dir, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--cache-strategy expects "metadata" or "content"');
+  });
+
   it('a change re-lints the file and the files that import it, and the output matches a cold run', () => {
     const dir = project();
     const cache = tmp('pglint-cache-loc-');
