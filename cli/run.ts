@@ -21,7 +21,7 @@ import { countSeverities, type FileReport, type LintReport } from './report';
 import { CACHE_FORMAT, contentHash, defaultCacheDir, fileKeys, globalKey, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
 import { loadEngine, loadRules, type Engine } from './engine-loader';
 import { claim, partition, sharedRanges, WorkerPool, workerFile, type WorkerFileResult } from './worker';
-import { readTextFile } from '../rules/src/engine/read';
+import { listDirOnDisk, readTextFile } from '../rules/src/engine/read';
 
 export const VERSION: string = packageVersion;
 const MAX_FIX_PASSES = 10;
@@ -348,6 +348,7 @@ class Linter {
         root: this.s.root,
         config: this.s.config,
         readFile: (p) => (this.buffers.get(p) !== undefined ? this.text(p) : readTextFile(p)),
+        listDir: listDirOnDisk,
       });
     }
     return this.project;

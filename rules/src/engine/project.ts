@@ -18,7 +18,7 @@ import { RULES } from '../registry';
 import { initSqlParser } from './sqlparse';
 import { discoverMigrations, buildSchema, ensureParser, lintMigrationsSync, type MigrationSet, type Schema, type SchemaBuild } from '../migrations';
 import { prismaModelFindings, projectModelOptions, codeUsages } from '../migrations/project-hooks';
-import { readTextFile } from './read';
+import { listDirOnDisk, readTextFile } from './read';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -46,6 +46,12 @@ export interface ProjectOptions {
   config?: ResolvedConfig;
   /** Reads a file's text; undefined when it does not exist. Defaults to the disk. */
   readFile?: (absPath: string) => string | undefined;
+  /**
+   * Names in a folder (undefined when unreadable), so resolving an import does not try to read each candidate
+   * file (`./x` → x.ts, x.tsx, x.js, … x/index.ts): one listing per folder instead. Defaults to the disk when
+   * `readFile` does too; give it with a `readFile` that reads the disk.
+   */
+  listDir?: (absDir: string) => readonly string[] | undefined;
   rules?: Record<string, Rule>;
 }
 
@@ -92,6 +98,9 @@ export class Project {
   private readonly files = new Map<string, FileEntry | null>();
   private readonly overlays = new Map<string, string>();
   private readonly readFileFn: (p: string) => string | undefined;
+  private readonly listDirFn?: (dir: string) => readonly string[] | undefined;
+  /** Per folder: its names, exact and lower-cased (`listDir`); null when it cannot be listed. */
+  private readonly dirNames = new Map<string, Set<string> | null>();
   private rules: Record<string, Rule>;
   private reachCache = new Map<string, boolean>();
   private pathAliases?: { baseUrl?: string; paths: [string, string[]][] };
@@ -107,6 +116,7 @@ export class Project {
     this.root = path.resolve(options.root);
     this.config = options.config ?? defaultConfig();
     this.readFileFn = options.readFile ?? readTextFile;
+    this.listDirFn = options.listDir ?? (options.readFile ? undefined : listDirOnDisk);
     this.rules = options.rules ?? RULES;
   }
 
@@ -239,6 +249,7 @@ export class Project {
     if (!sameImports) {
       for (const e of this.files.values()) if (e) e.deps = undefined;
       this.reachCache.clear();
+      this.dirNames.clear();
     }
     this.summaryCache.clear();
   }
@@ -302,8 +313,27 @@ export class Project {
     return undefined;
   }
 
+  /** Whether a file exists: known texts and overlays first, then the folder's listing, then a read. */
+  private exists(p: string): boolean {
+    if (this.overlays.has(p)) return true;
+    const known = this.files.get(p);
+    if (known !== undefined) return known !== null;
+    if (this.listDirFn) {
+      const dir = path.dirname(p);
+      let names = this.dirNames.get(dir);
+      if (names === undefined) {
+        // Lower-cased too: on a case-insensitive disk './Db' finds db.ts (then the read below decides).
+        const list = this.listDirFn(dir);
+        names = list ? new Set([...list, ...list.map((n) => n.toLowerCase())]) : null;
+        this.dirNames.set(dir, names);
+      }
+      if (names && !names.has(path.basename(p).toLowerCase())) return false;
+    }
+    return this.entry(p) !== undefined;
+  }
+
   private probe(base: string): string | undefined {
-    const exists = (p: string): boolean => this.entry(p) !== undefined;
+    const exists = (p: string): boolean => this.exists(p);
     if (isSourceFile(base) && exists(base)) return base;
     const ext = path.extname(base);
     const stem = ext ? base.slice(0, -ext.length) : base;
