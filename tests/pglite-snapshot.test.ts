@@ -80,3 +80,35 @@ describe('PGlite snapshot', () => {
     expect(s.fromSnapshot).toBe(true);
   }, 90_000);
 });
+
+describe('relations before each migration', () => {
+  test("asked in full or only for the newer relations, they are the catalog's relations before each migration", async () => {
+    const { applyMigrations } = await import('../rules/src/migrations/schema-build');
+    const mig = (name: string, ...sql: string[]) => ({
+      file: `/m/${name}.sql`, tool: 'sql' as const, version: name, name, statements: sql.map((s) => ({ sql: s, start: 0, end: s.length, exact: true })),
+      hasDown: false, transactional: true, notes: [], text: sql.join(';\n'),
+    });
+    const migrations = [
+      mig('1', 'CREATE TABLE a (id int)', 'CREATE TABLE b (id int)'),
+      mig('2', 'CREATE TABLE c (id int)', 'CREATE INDEX c_id ON c (id)', 'ALTER TABLE a ADD COLUMN x int'),
+      mig('3', 'CREATE VIEW v AS SELECT 1 AS one'),
+      mig('4', 'ALTER TABLE b RENAME TO b2', 'DROP TABLE a'),
+      mig('5', 'CREATE SCHEMA s', 'CREATE TABLE s.t (id int)'),
+      mig('6', 'ALTER TABLE missing ADD COLUMN y int', 'CREATE TABLE d (id int)'),
+      mig('7', 'CREATE TABLE e (id int)'),
+      mig('8', 'SELECT 1'),
+    ];
+    const { db } = await startPglite();
+    open.push(db);
+    const { relationsBefore, errors } = await applyMigrations(db, migrations);
+    expect(errors).toHaveLength(1); // migration 6's first statement
+    expect(relationsBefore['/m/1.sql']).toEqual([]);
+    expect(relationsBefore['/m/2.sql']).toEqual(['public.a', 'public.b']);
+    expect(relationsBefore['/m/3.sql']).toEqual(['public.a', 'public.b', 'public.c']);
+    expect(relationsBefore['/m/4.sql']).toEqual(['public.a', 'public.b', 'public.c', 'public.v']);
+    expect(relationsBefore['/m/5.sql']).toEqual(['public.b2', 'public.c', 'public.v']);
+    expect(relationsBefore['/m/6.sql']).toEqual(['public.b2', 'public.c', 'public.v', 's.t']);
+    expect(relationsBefore['/m/7.sql']).toEqual(['public.b2', 'public.c', 'public.d', 'public.v', 's.t']);
+    expect(relationsBefore['/m/8.sql']).toEqual(['public.b2', 'public.c', 'public.d', 'public.e', 'public.v', 's.t']);
+  }, 60_000);
+});
