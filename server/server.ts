@@ -282,7 +282,8 @@ export function startServer(given?: Connection): Connection {
   }
 
   /** Lets queued messages (a newer didChange) run before the next step of a lint. */
-  const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+  // setImmediate runs after pending I/O callbacks: a queued didChange is read before the lint goes on (no timer delay).
+  const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolve));
 
   function lineIndexOf(file: string, text: string): LineIndex {
     const hit = lineIndexes.get(file);
