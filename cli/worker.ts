@@ -50,13 +50,6 @@ export interface WorkerFileResult {
 type ToWorker = { type: 'job'; job: WorkerJob } | { type: 'go'; prepared: PreparedState | undefined };
 type FromWorker = { type: 'results'; results: WorkerFileResult[]; parsed: number } | { type: 'fatal'; message: string };
 
-/**
- * A worker's young generation: 192 MB (semi-spaces of 64 MB instead of V8's 16). Parsing allocates syntax trees
- * that the rest of the run keeps; with small semi-spaces the scavenger copies them again and again before they
- * reach the old generation. Measured in bench/RESULTS.md (about 15 % of a worker's time).
- */
-const YOUNG_GENERATION = { maxYoungGenerationSizeMb: Number(process.env.PGLINT_YOUNG_MB) || 192 };
-
 /** Files a worker takes from a range at a time. */
 const CHUNK = 8;
 
@@ -139,7 +132,7 @@ export class WorkerPool {
   /** Starts `count` workers now: they load the engine while the caller prepares their jobs. */
   constructor(file: string, count: number) {
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(file, { workerData: { pglintWorker: true }, resourceLimits: YOUNG_GENERATION });
+      const worker = new Worker(file, { workerData: { pglintWorker: true } });
       const done = new Promise<WorkerFileResult[] | undefined>((resolve) => {
         let settled = false;
         const finish = (v: WorkerFileResult[] | undefined): void => {
