@@ -113,39 +113,20 @@ const COLUMN_DEFS = new Map([
 ]);
 const columnDef = (c) => COLUMN_DEFS.get(c) ?? 'text';
 
-// Columns a drifted repository starts using without any migration adding them (never in FIELDS).
+// Columns a drifted repository starts using without any migration adding them (never in FIELDS): the column, the
+// function it adds (P = entity in PascalCase), its parameter, and the WHERE … tail of its query.
 const DRIFT_COLUMNS = [
-  ['archived_at', (P, t, cols, row) => [
-    `export async function listActive${P}s(limit = 50): Promise<${row}[]> {`,
-    `  const { rows } = await pool.query<${row}>('SELECT ${cols} FROM ${t} WHERE archived_at IS NULL ORDER BY id LIMIT $1', [limit]);`,
-    '  return rows;',
-    '}',
-  ]],
-  ['tenant_id', (P, t, cols, row) => [
-    `export async function find${P}sForTenant(tenantId: number): Promise<${row}[]> {`,
-    `  const { rows } = await pool.query<${row}>('SELECT ${cols} FROM ${t} WHERE tenant_id = $1', [tenantId]);`,
-    '  return rows;',
-    '}',
-  ]],
-  ['last_seen_at', (P, t, cols, row) => [
-    `export async function findStale${P}s(before: Date): Promise<${row}[]> {`,
-    `  const { rows } = await pool.query<${row}>('SELECT ${cols} FROM ${t} WHERE last_seen_at < $1 ORDER BY id', [before]);`,
-    '  return rows;',
-    '}',
-  ]],
-  ['locale', (P, t, cols, row) => [
-    `export async function find${P}sByLocale(locale: string): Promise<${row}[]> {`,
-    `  const { rows } = await pool.query<${row}>('SELECT ${cols} FROM ${t} WHERE locale = $1', [locale]);`,
-    '  return rows;',
-    '}',
-  ]],
-  ['deleted_at', (P, t, cols, row) => [
-    `export async function listLive${P}s(limit = 50): Promise<${row}[]> {`,
-    `  const { rows } = await pool.query<${row}>('SELECT ${cols} FROM ${t} WHERE deleted_at IS NULL ORDER BY id LIMIT $1', [limit]);`,
-    '  return rows;',
-    '}',
-  ]],
-];
+  ['archived_at', 'listActive%ss', 'limit = 50', 'archived_at IS NULL ORDER BY id LIMIT $1', 'limit'],
+  ['tenant_id', 'find%ssForTenant', 'tenantId: number', 'tenant_id = $1', 'tenantId'],
+  ['last_seen_at', 'findStale%ss', 'before: Date', 'last_seen_at < $1 ORDER BY id', 'before'],
+  ['locale', 'find%ssByLocale', 'locale: string', 'locale = $1', 'locale'],
+  ['deleted_at', 'listLive%ss', 'limit = 50', 'deleted_at IS NULL ORDER BY id LIMIT $1', 'limit'],
+].map(([column, name, param, where, arg]) => [column, (P, t, cols, row) => [
+  `export async function ${name.replace('%s', P)}(${param}): Promise<${row}[]> {`,
+  `  const { rows } = await pool.query<${row}>('SELECT ${cols} FROM ${t} WHERE ${where}', [${arg}]);`,
+  '  return rows;',
+  '}',
+]]);
 // Kind of the k-th drifted entity: mostly a new column, some a field missing from the CREATE TABLE, rarely a table.
 const DRIFT_KINDS = ['new-column', 'missing-field', 'new-column', 'new-column', 'missing-table', 'new-column', 'missing-field', 'new-column', 'missing-field', 'new-column'];
 
