@@ -375,7 +375,7 @@ class Linter {
     }
   }
 
-  /** Worker threads for `misses` files to analyse: PGLINT_WORKERS=N, else one per core (at most 4) above a threshold. */
+  /** Threads that lint `misses` files (this one included): PGLINT_WORKERS=N, else one per core (at most 4) above a threshold. */
   private workerCount(misses: number): number {
     const env = this.s.io.env.PGLINT_WORKERS;
     const forced = env !== undefined && env !== '' ? Number(env) : undefined;
