@@ -3,16 +3,6 @@
  * Bundled on its own (dist/engine.js) and loaded only when some file misses the result cache, so a warm
  * run never loads TypeScript. `loadEngine()` (cli/engine-loader.ts) is the only way the CLI reaches it.
  */
-import { discoverMigrations } from '../rules/src/migrations';
 export { checkLiveDatabase } from '../rules/src/migrations/live';
 
 export { Project, RULES, initSqlParser, type FileResult } from '../rules/src';
-
-/** The migration files the engine will read (absolute paths), for cache keys: no PGlite, no schema. */
-export function migrationFilesOf(root: string, configuredPaths: string[]): string[] {
-  try {
-    return [...new Set(discoverMigrations(root, configuredPaths).migrations.map((m) => m.file))].sort();
-  } catch {
-    return [];
-  }
-}

@@ -412,7 +412,7 @@ class Linter {
     const { root, config } = this.s;
     const t0 = Date.now();
     const reach = project.reachAll(misses.filter((f) => isSourceFile(f)).map((f) => path.resolve(f)));
-    const migrationFiles = new Set(this.engine!.migrationFilesOf(root, config.migrations.paths));
+    const migrationFiles = new Set(project.migrationFiles());
     const workerFiles = dependenciesFirst(
       misses.filter((f) => reach.get(path.resolve(f)) === true && !migrationFiles.has(f)),
       (f) => project.depsOf(f),
@@ -550,7 +550,7 @@ class Linter {
           graph.set(r, deps);
           stack.push(...deps);
         }
-        migrationFiles = this.engine!.migrationFilesOf(root, this.s.config.migrations.paths).map((f) => this.rel(f));
+        migrationFiles = project.migrationFiles().map((f) => this.rel(f));
       }
       const g = graph;
       // Nothing changed (same files, same settings, no file re-read): every key is the one stored.

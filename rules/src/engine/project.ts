@@ -133,7 +133,8 @@ export class Project {
     await initSqlParser();
     try {
       await ensureParser();
-      const set = discoverMigrations(this.root, this.config.migrations.paths);
+      const set = this.discovered ?? discoverMigrations(this.root, this.config.migrations.paths);
+      this.discovered = undefined;
       let build: SchemaBuild | undefined;
       if (set.migrations.length) build = await buildSchema(set, { cacheDir: options.cacheDir });
       const findings = new Map<string, Finding[]>();
@@ -172,6 +173,20 @@ export class Project {
       this.migrations = { set: { root: this.root, groups: [], migrations: [], notes: [] }, findings: new Map(), error: (err as Error).message };
     }
   }
+
+  /**
+   * The migration files `prepare()` will read (absolute, sorted), found without building anything; the discovery
+   * is kept for the next `prepare()`. Empty when they cannot be read (`prepare()` then says why).
+   */
+  migrationFiles(): string[] {
+    try {
+      this.discovered ??= discoverMigrations(this.root, this.config.migrations.paths);
+      return [...new Set(this.discovered.migrations.map((m) => m.file))].sort();
+    } catch {
+      return [];
+    }
+  }
+  private discovered?: MigrationSet;
 
   /**
    * What `prepare()` found, as plain data another Project over the same root can adopt (a CLI worker thread):
@@ -250,6 +265,7 @@ export class Project {
       for (const e of this.files.values()) if (e) e.deps = undefined;
       this.reachCache.clear();
       this.dirNames.clear();
+      this.discovered = undefined;
     }
     this.summaryCache.clear();
   }
