@@ -33,6 +33,7 @@ export class FileModel {
   private readonly valueCache = new Map<ts.Node, Value | null>();
   private calls?: DbCall[];
   private callIndex?: Map<ts.Node, DbCall>;
+  private allCalls?: ts.CallExpression[];
 
   constructor(
     readonly path: string,
@@ -503,8 +504,10 @@ export class FileModel {
   dbCalls(): DbCall[] {
     if (this.calls) return this.calls;
     const out: DbCall[] = [];
+    const all: ts.CallExpression[] = [];
     const visit = (n: ts.Node): void => {
       if (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) {
+        if (ts.isCallExpression(n)) all.push(n);
         const c = this.classify(n);
         if (c) out.push(c);
       }
@@ -512,8 +515,19 @@ export class FileModel {
     };
     visit(this.sourceFile);
     this.calls = out;
+    this.allCalls = all;
     this.callIndex = new Map(out.map((c) => [c.node, c]));
     return out;
+  }
+
+  /**
+   * Every call expression of the file, database calls or not, in source order (pre-order, as a walk meets them):
+   * collected by the same traversal as `dbCalls()`, so rules that follow calls into project functions need no
+   * walk of their own.
+   */
+  callExpressions(): readonly ts.CallExpression[] {
+    this.dbCalls();
+    return this.allCalls!;
   }
 
   dbCallAt(node: ts.Node): DbCall | undefined {

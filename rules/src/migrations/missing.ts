@@ -276,17 +276,14 @@ export function collectSqlSites(model: FileModel): SqlSite[] {
     if (ts.isTaggedTemplateExpression(c.node)) add(c.node);
     else if (c.sqlArg) add(c.sqlArg);
   }
-  const visit = (n: ts.Node): void => {
-    if (ts.isCallExpression(n) && n.arguments.length && !model.dbCallAt(n)) {
-      const target = model.calledFunction(n);
-      if (target) {
-        const k = forwardedSqlParam(target.node, target.file);
-        if (k >= 0) add(n.arguments[k]);
-      }
+  for (const n of model.callExpressions()) {
+    if (!n.arguments.length || model.dbCallAt(n)) continue;
+    const target = model.calledFunction(n);
+    if (target) {
+      const k = forwardedSqlParam(target.node, target.file);
+      if (k >= 0) add(n.arguments[k]);
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(model.sourceFile);
+  }
   return out;
 }
 

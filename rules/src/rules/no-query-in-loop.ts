@@ -431,8 +431,10 @@ export default defineRule<MessageId>({
       });
     }
     // Calls to project functions that run a query (same file or another).
-    const visit = (n: ts.Node): void => {
-      if (ts.isCallExpression(n) && !reported.has(n) && !file.dbCallAt(n)) {
+    let reportedCall: ts.CallExpression | undefined; // calls inside its arguments are the same iteration's work
+    for (const n of file.callExpressions()) {
+      if (reportedCall && n.pos >= reportedCall.pos && n.end <= reportedCall.end) continue;
+      if (!reported.has(n) && !file.dbCallAt(n)) {
         const loop = enclosingLoop(n);
         const target = loop && !loop.sequentialReason && !runnerLoops.has(loop.loop) ? file.calledFunction(n) : undefined;
         if (target && loop) {
@@ -457,13 +459,12 @@ export default defineRule<MessageId>({
                 related,
               });
               reported.add(n);
-              return;
+              reportedCall = n;
+              continue;
             }
           }
         }
       }
-      ts.forEachChild(n, visit);
-    };
-    visit(sf);
+    }
   },
 });

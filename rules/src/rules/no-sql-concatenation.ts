@@ -152,19 +152,16 @@ export default defineRule<MessageId>({
       }
     }
     // Project helpers that pass one of their parameters straight to a query API: check their callers' arguments.
-    const visit = (n: ts.Node): void => {
-      if (ts.isCallExpression(n) && !file.dbCallAt(n)) {
-        const target = file.calledFunction(n);
-        if (target) {
-          const sink = sqlSinkParam(target.node, target.file);
-          if (sink && n.arguments[sink.index]) {
-            checkSink({ ...sink.call, node: n, sqlArg: n.arguments[sink.index], valuesArg: sink.valuesIndex !== undefined ? n.arguments[sink.valuesIndex] : undefined }, n.arguments[sink.index]!);
-          }
+    for (const n of file.callExpressions()) {
+      if (file.dbCallAt(n)) continue;
+      const target = file.calledFunction(n);
+      if (target) {
+        const sink = sqlSinkParam(target.node, target.file);
+        if (sink && n.arguments[sink.index]) {
+          checkSink({ ...sink.call, node: n, sqlArg: n.arguments[sink.index], valuesArg: sink.valuesIndex !== undefined ? n.arguments[sink.valuesIndex] : undefined }, n.arguments[sink.index]!);
         }
       }
-      ts.forEachChild(n, visit);
-    };
-    visit(sf);
+    }
   },
 });
 
