@@ -4,6 +4,7 @@
  * fixes fix-all may take and turns a result into one small editor edit. Offsets are UTF-16, as the engine's.
  */
 import type { Finding, Fix, TextEdit } from '../rules/src/engine/types';
+import { diffRange } from '../rules/src/engine/text';
 
 /** The fix's edits that touch `file` (edits without `file` belong to the finding's file). */
 export function editsFor(fix: Fix, findingFile: string, file: string): TextEdit[] {
@@ -29,14 +30,6 @@ export function safeFixesOf(findings: readonly Finding[], file: string): Fix[] {
 /** Smallest single replacement turning `a` into `b` (common prefix and suffix kept), as offsets into `a`. */
 export function minimalEdit(a: string, b: string): { start: number; end: number; text: string } | undefined {
   if (a === b) return undefined;
-  let start = 0;
-  const max = Math.min(a.length, b.length);
-  while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
-    endA--;
-    endB--;
-  }
-  return { start, end: endA, text: b.slice(start, endB) };
+  const { start, endOld, endNew } = diffRange(a, b);
+  return { start, end: endOld, text: b.slice(start, endNew) };
 }

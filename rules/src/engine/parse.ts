@@ -4,6 +4,7 @@
  * costs several times the parse itself and the rules need nothing it adds (see bench/RESULTS.md).
  */
 import * as ts from 'typescript';
+import { diffRange } from './text';
 
 export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
 
@@ -82,19 +83,6 @@ export function parse(path: string, text: string, previous?: ts.SourceFile): Par
     message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
   }));
   return { sourceFile, syntaxErrors };
-}
-
-function diffRange(old: string, text: string): { start: number; endOld: number; endNew: number } {
-  let start = 0;
-  const max = Math.min(old.length, text.length);
-  while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) start++;
-  let endOld = old.length;
-  let endNew = text.length;
-  while (endOld > start && endNew > start && old.charCodeAt(endOld - 1) === text.charCodeAt(endNew - 1)) {
-    endOld--;
-    endNew--;
-  }
-  return { start, endOld, endNew };
 }
 
 function reparse(previous: ts.SourceFile, text: string, { start, endOld, endNew }: { start: number; endOld: number; endNew: number }): ts.SourceFile | undefined {

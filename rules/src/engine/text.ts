@@ -44,3 +44,20 @@ export class LineIndex {
     return this.text.slice(start, end).replace(/\r?\n$|\r$/, '');
   }
 }
+
+/**
+ * Where two texts differ: the common prefix ends at `start`; the differing parts are old[start, endOld) and
+ * new[start, endNew) (the common suffix is kept). Used by the incremental parse and the editor's minimal edits.
+ */
+export function diffRange(old: string, text: string): { start: number; endOld: number; endNew: number } {
+  let start = 0;
+  const max = Math.min(old.length, text.length);
+  while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) start++;
+  let endOld = old.length;
+  let endNew = text.length;
+  while (endOld > start && endNew > start && old.charCodeAt(endOld - 1) === text.charCodeAt(endNew - 1)) {
+    endOld--;
+    endNew--;
+  }
+  return { start, endOld, endNew };
+}
