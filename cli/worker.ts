@@ -60,8 +60,8 @@ export function workerFile(): string | undefined {
 }
 
 /**
- * Splits items (already in a stable order) into `n` contiguous ranges of about equal weight:
- * [start, end) index pairs. Contiguity keeps folders (and usually their imports) together.
+ * Splits items (already in a stable order) into `n` contiguous ranges of about equal weight: [start, end) index
+ * pairs, always `n` of them (empty ones when there are fewer items). Contiguity keeps folders together.
  */
 export function partition<T>(items: readonly T[], n: number, weight: (item: T) => number): [number, number][] {
   const total = items.reduce((s, it) => s + weight(it), 0);
@@ -76,7 +76,9 @@ export function partition<T>(items: readonly T[], n: number, weight: (item: T) =
     }
   }
   out.push([start, items.length]);
-  return out.filter(([s, e]) => e > s);
+  // Always n ranges (some may be empty): worker i owns range i.
+  while (out.length < n) out.push([items.length, items.length]);
+  return out;
 }
 
 /** The shared ranges: Int32Array [lock, start0, end0, start1, end1, …]. */
@@ -96,6 +98,7 @@ export function sharedRanges(ranges: readonly [number, number][]): SharedArrayBu
  */
 export function claim(buf: SharedArrayBuffer, index: number, chunk = CHUNK): [number, number] | undefined {
   const a = new Int32Array(buf);
+  if (index < 0 || 2 + 2 * index >= a.length) return undefined;
   while (Atomics.compareExchange(a, 0, 0, 1) !== 0) {
     /* another thread holds the lock for a few instructions */
   }

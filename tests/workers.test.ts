@@ -1,12 +1,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { claim, partition, sharedRanges } from '../cli/worker';
 import { dependenciesFirst } from '../cli/run';
 import { foldComponents } from '../rules/src/engine/graph';
 import { Project } from '../rules/src/engine/project';
+import { BIN, useBuiltCli, writeFiles } from './helpers/cli';
 
 describe('work sharing between CLI worker threads', () => {
   it('partition gives one contiguous range per worker, covering every file once, by weight', () => {
@@ -17,6 +19,15 @@ describe('work sharing between CLI worker threads', () => {
     for (let i = 1; i < ranges.length; i++) expect(ranges[i]![0]).toBe(ranges[i - 1]![1]);
     // The heavy first half is split; the light tail goes to the last range.
     expect(ranges[0]![1]).toBeLessThanOrEqual(3);
+  });
+
+  it('partition always gives n ranges, and claim ends at once when there is nothing to take', () => {
+    expect(partition([], 2, () => 1)).toEqual([[0, 0], [0, 0]]);
+    expect(partition(['a'], 3, () => 1)).toEqual([[0, 1], [1, 1], [1, 1]]);
+    const buf = sharedRanges([...partition([], 1, () => 1), [0, 0]]);
+    expect(claim(buf, 0)).toBeUndefined();
+    expect(claim(buf, 1)).toBeUndefined();
+    expect(claim(buf, 5)).toBeUndefined(); // no such range
   });
 
   it('claim takes chunks from the own range, then steals the back half of the largest range', () => {
@@ -166,4 +177,20 @@ describe('two-phase lint (workers lint while the schema is built)', () => {
     expect(schemaFindings).toBeGreaterThan(0); // the schema rule ran in the second phase
     fs.rmSync(root, { recursive: true, force: true });
   });
+});
+
+describe('threads with nothing for the workers', () => {
+  const tmp = useBuiltCli();
+  it('a project with migrations and many files that reach no database finishes (no thread waits for work)', () => {
+    const files: Record<string, string> = { 'package.json': '{"name":"p"}', 'migrations/001_init.sql': 'CREATE TABLE t (id int);\n' };
+    for (let i = 0; i < 260; i++) files[`src/f${i}.ts`] = `export const x${i} = ${i};\n`;
+    const dir = writeFiles(tmp('pglint-idle-workers-'), files);
+    const run = (workers: string) => spawnSync(process.execPath, [BIN, '.', '--no-cache', '--format', 'json'], {
+      cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, PGLINT_WORKERS: workers, PGLINT_DEBUG_CACHE: '1' },
+    });
+    const threaded = run('2');
+    expect(threaded.status).toBe(0);
+    expect(threaded.stderr).toContain('workers: 2 threads');
+    expect(threaded.stdout).toBe(run('1').stdout);
+  }, 120_000);
 });
