@@ -29,7 +29,7 @@ export interface CliOptions {
   unsafeFixes: boolean;
   cache: boolean;
   cacheLocation?: string;
-  /** How the cache tells that a file is unchanged: its size, modification time and inode (default), or its content. */
+  /** How the cache tells that a file is unchanged: size, modification and change times, inode (default), or content. */
   cacheStrategy: 'metadata' | 'content';
   /** Opt-in live checks: a postgres:// URL, or 'env' for DATABASE_URL. */
   databaseUrl?: string;
@@ -68,8 +68,8 @@ Fixes:
 Cache:
       --no-cache               do not read or write the result cache
       --cache-location <dir>   where the cache lives
-      --cache-strategy <s>     how an unchanged file is recognised: metadata (size, modification time,
-                               inode; the default, as ESLint) or content (read and hash every file)
+      --cache-strategy <s>     how an unchanged file is recognised: metadata (size, modification and
+                               change times, inode; the default) or content (read and hash every file)
 
 Live database (opt-in, read-only):
       --database-url <url|env> also check against this database (env: DATABASE_URL): unapplied

@@ -30,7 +30,7 @@ export interface CachedResult {
 export interface CachedFile {
   /** Content hash. */
   h: string;
-  /** Size, modification time (ns) and inode when `h` was computed ("metadata" strategy: unchanged → not re-read). */
+  /** Size, modification and change times (ns) and inode when `h` was computed ("metadata" strategy: unchanged → not re-read). */
   m?: string;
   /** Resolved project imports (paths relative to the root), as Project.depsOf found them for this content. */
   deps: string[];

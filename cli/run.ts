@@ -20,7 +20,7 @@ import { format } from './formatters';
 import { countSeverities, type FileReport, type LintReport } from './report';
 import { CACHE_FORMAT, contentHash, defaultCacheDir, fileKeys, globalKey, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
 import { loadEngine, loadRules, type Engine } from './engine-loader';
-import { claim, partition, sharedRanges, WorkerPool, workerFile, type WorkerFileResult } from './worker';
+import { claim, lintToResult, partition, sharedRanges, WorkerPool, workerFile, type WorkerFileResult } from './worker';
 import { listDirOnDisk, readTextFile } from '../rules/src/engine/read';
 
 export const VERSION: string = packageVersion;
@@ -201,11 +201,15 @@ function useColor(options: CliOptions, io: CliIo): boolean {
   return io.stdout.isTTY === true;
 }
 
-/** Size, modification time and inode of a file ("metadata" cache strategy); undefined when it cannot be read. */
+/**
+ * Size, modification and change times and inode of a file ("metadata" cache strategy); undefined when it cannot be
+ * read. The change time cannot be set back (utimes sets it too), so an edit that restores the modification time is
+ * still seen.
+ */
 function fileStamp(file: string): string | undefined {
   try {
     const st = fs.statSync(file, { bigint: true });
-    return `${st.size}:${st.mtimeNs}:${st.ino}`;
+    return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
   } catch {
     return undefined;
   }
@@ -392,13 +396,9 @@ class Linter {
   }
 
   private lintHere(project: EngineProject, file: string, results: Map<string, CachedResult & { crash?: string }>): void {
-    try {
-      const r = project.lintFile(file, { reportUnusedDisables: this.s.reportUnusedDisables });
-      results.set(file, { findings: r.findings, skipped: r.skipped, errors: r.errors });
-    } catch (error) {
-      results.set(file, { findings: [], crash: (error as Error)?.message ?? String(error) } satisfies Omit<WorkerFileResult, 'file'>);
-      if (this.s.io.env.PGLINT_DEBUG === '1' && (error as Error)?.stack) this.s.io.stderr.write(`${(error as Error).stack}\n`);
-    }
+    const { file: _file, stack, ...result } = lintToResult(project, file, { reportUnusedDisables: this.s.reportUnusedDisables });
+    results.set(file, result);
+    if (stack && this.s.io.env.PGLINT_DEBUG === '1') this.s.io.stderr.write(`${stack}\n`);
   }
 
   /**
@@ -577,7 +577,7 @@ class Linter {
     }
     const debugCache = io.env.PGLINT_DEBUG_CACHE === '1';
     if (debugCache) {
-      io.stderr.write(`cache: ${files.length - misses.length} hits, ${misses.length} misses\n`);
+      io.stderr.write(`cache: ${files.length - misses.length} hits, ${misses.length} misses, ${reread} files read to hash\n`);
       for (const f of misses) io.stderr.write(`cache: miss ${this.rel(f)}\n`);
     }
     if (data && misses.length === 0) this.warnMigrations(data.migrationError);

@@ -50,6 +50,21 @@ export interface WorkerFileResult {
 type ToWorker = { type: 'job'; job: WorkerJob } | { type: 'go'; prepared: PreparedState | undefined };
 type FromWorker = { type: 'results'; results: WorkerFileResult[]; parsed: number } | { type: 'fatal'; message: string };
 
+/** The part of a Project the lint loops use (the engine's type stays out of this light bundle). */
+interface Linting {
+  lintFile(file: string, options: { reportUnusedDisables?: boolean; early?: EarlyLint }): { findings: Finding[]; skipped?: string; errors?: string[] };
+}
+
+/** Lints one file as plain data; an engine exception becomes `crash` (reported as an internal error). */
+export function lintToResult(project: Linting, file: string, options: { reportUnusedDisables?: boolean; early?: EarlyLint }): WorkerFileResult & { stack?: string } {
+  try {
+    const r = project.lintFile(file, options);
+    return { file, findings: r.findings, skipped: r.skipped, errors: r.errors };
+  } catch (error) {
+    return { file, findings: [], crash: (error as Error)?.message ?? String(error), stack: (error as Error)?.stack };
+  }
+}
+
 /** Files a worker takes from a range at a time. */
 const CHUNK = 8;
 
@@ -227,13 +242,8 @@ async function workerMain(): Promise<void> {
   if (prepared) await project.adoptPrepared(prepared);
   const results: WorkerFileResult[] = [];
   const lint = (i: number): void => {
-    const file = job.files[i]!;
-    try {
-      const r = project.lintFile(file, { reportUnusedDisables: job.reportUnusedDisables, early: early.get(i) });
-      results.push({ file, findings: r.findings, skipped: r.skipped, errors: r.errors });
-    } catch (error) {
-      results.push({ file, findings: [], crash: (error as Error)?.message ?? String(error) });
-    }
+    const { stack: _stack, ...result } = lintToResult(project, job.files[i]!, { reportUnusedDisables: job.reportUnusedDisables, early: early.get(i) });
+    results.push(result);
   };
   for (const i of early.keys()) lint(i);
   early.clear();
