@@ -347,11 +347,18 @@ class Linter {
     if (!this.project) {
       this.engine = await loadEngine();
       await this.engine.initSqlParser();
-      // The project reads the texts this run already read (and hashed); other files from the disk.
+      // The project reads the texts this run already read (and hashed); other files from the disk, kept for the
+      // report: findings' offsets are turned into lines with the very text that was linted, even if the file has
+      // changed or gone since.
       this.project = new this.engine.Project({
         root: this.s.root,
         config: this.s.config,
-        readFile: (p) => (this.buffers.get(p) !== undefined ? this.text(p) : readTextFile(p)),
+        readFile: (p) => {
+          if (this.texts.has(p) || this.buffers.get(p) !== undefined) return this.text(p);
+          const t = readTextFile(p);
+          this.texts.set(p, t);
+          return t;
+        },
         listDir: listDirOnDisk,
       });
     }
@@ -450,7 +457,11 @@ class Linter {
       for (let i = r[0]; i < r[1]; i++) this.lintHere(project, workerFiles[i]!, results);
     }
     const t3 = Date.now();
-    for (const r of await running) if (workerSet.has(r.file)) results.set(r.file, r);
+    for (const { text, ...r } of await running) {
+      if (!workerSet.has(r.file)) continue;
+      results.set(r.file, r);
+      if (text !== undefined) this.texts.set(r.file, text);
+    }
     if (this.s.io.env.PGLINT_DEBUG === '1' || this.s.io.env.PGLINT_DEBUG_CACHE === '1') {
       this.s.io.stderr.write(`workers: ${pool.size + 1} threads (main + ${pool.size}) for ${workerFiles.length} files; files parsed: main ${project.parsed}, workers ${pool.parsed.join(' + ')}\n`);
       this.s.io.stderr.write(`workers: main thread: reach ${t1 - t0} ms, schema ${t2 - t1} ms, lint ${t3 - t2} ms, then waited ${Date.now() - t3} ms\n`);
@@ -643,6 +654,12 @@ class Linter {
       for (const message of r.errors ?? []) io.stderr.write(`pglint: warning: ${debug ? message : message.split('\n')[0]}\n`);
       if (r.skipped) io.stderr.write(`pglint: warning: ${path.relative(io.cwd, file) || file}: skipped, ${r.skipped}\n`);
       if (r.skipped && r.findings.length === 0) continue;
+      // Offsets become lines with the text that was linted (kept when this run read it); a file with findings
+      // that has gone since (a cached result, a checkout beside the run) is not reported at made-up lines.
+      if (r.findings.length && this.text(file) === undefined) {
+        io.stderr.write(`pglint: warning: ${path.relative(io.cwd, file) || file}: skipped, removed during the run\n`);
+        continue;
+      }
       // The text is decoded only if a formatter asks (files with findings): clean files cost a hash, no decode.
       const text = (f: string): string => this.text(f) ?? '';
       reports.push({ file, findings: r.findings, get text() { return text(file); } });

@@ -45,6 +45,11 @@ export interface WorkerFileResult {
   errors?: string[];
   /** The engine threw on this file (reported as an internal error, like the single-thread loop). */
   crash?: string;
+  /**
+   * The text the findings' offsets refer to, when there are findings: the report turns offsets into lines with it,
+   * so a file changed or deleted after the worker read it is still reported where the finding was.
+   */
+  text?: string;
 }
 
 type ToWorker = { type: 'job'; job: WorkerJob } | { type: 'go'; prepared: PreparedState | undefined };
@@ -243,6 +248,7 @@ async function workerMain(): Promise<void> {
   const results: WorkerFileResult[] = [];
   const lint = (i: number): void => {
     const { stack: _stack, ...result } = lintToResult(project, job.files[i]!, { reportUnusedDisables: job.reportUnusedDisables, early: early.get(i) });
+    if (result.findings.length) result.text = project.textOf(result.file);
     results.push(result);
   };
   for (const i of early.keys()) lint(i);
