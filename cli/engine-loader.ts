@@ -3,7 +3,10 @@
  * dist/engine.js only when called. From the sources (tests, tsc) it is the TypeScript module.
  */
 import * as fs from 'node:fs';
+import Module from 'node:module';
 import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { discoverFiles } from '../rules/src/engine/discover';
 import type { Rule } from '../rules/src/engine/rule';
 
 export type Engine = typeof import('./engine');
@@ -12,8 +15,66 @@ let engine: Promise<Engine> | undefined;
 export function loadEngine(): Promise<Engine> {
   // In the CommonJS bundle, require() loads dist/engine.js about twice as fast as import() (bench/RESULTS.md);
   // under the test runner's ES modules there is no require, and import() resolves the TypeScript source.
-  engine ??= typeof require === 'function' ? Promise.resolve().then(() => require('./engine') as Engine) : import('./engine');
+  engine ??= typeof require === 'function' ? Promise.resolve().then(requireEngine) : import('./engine');
   return engine;
+}
+
+/** V8's code cache for dist/engine.js, written by the build (scripts/build.mjs) after a warm-up lint. */
+export const CODE_CACHE_FILE = 'engine.js.v8cache';
+
+/**
+ * dist/engine.js compiled with the build's V8 code cache when there is one that this Node accepts (same V8
+ * version and flags): the bytecode of every function the warm-up ran is read instead of compiled, which saves
+ * about two thirds of the engine's load (once per run and per worker thread; bench/RESULTS.md). Without a
+ * usable cache it is a plain require.
+ */
+/** How this thread loaded the engine (PGLINT_DEBUG=1 prints it). */
+export const engineLoad: { codeCache?: 'used' | 'rejected' | 'missing'; ms?: number } = {};
+
+function requireEngine(): Engine {
+  const t0 = performance.now();
+  try {
+    return requireEngineOnce();
+  } finally {
+    engineLoad.ms = Math.round(performance.now() - t0);
+  }
+}
+
+function requireEngineOnce(): Engine {
+  const file = path.join(__dirname, 'engine.js');
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = fs.readFileSync(path.join(__dirname, CODE_CACHE_FILE));
+  } catch {
+    /* no code cache */
+  }
+  // The engine must not use import(): a function compiled from the code cache has no loader for it (the engine
+  // requires PGlite and pg; tests/engine-load.test.ts runs a schema build through it).
+  const loaded = cachedData && compileEngine(file, cachedData);
+  engineLoad.codeCache = !loaded ? 'missing' : loaded.rejected ? 'rejected' : 'used';
+  return loaded && !loaded.rejected ? (loaded.exports as Engine) : (require('./engine') as Engine);
+}
+
+/**
+ * Compiles and runs a CommonJS bundle as `require` would (registered in the require cache), with V8 code cache
+ * data when given. `rejected`: V8 refused the data; the module is then not run (the caller requires it).
+ */
+export function compileEngine(file: string, cachedData?: Buffer): { exports: unknown; rejected: boolean; script: vm.Script } {
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
+  if (cachedData && script.cachedDataRejected) return { exports: undefined, rejected: true, script };
+  const m = new Module(file, module);
+  m.filename = file;
+  m.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
+  const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+  require.cache[file] = m;
+  try {
+    run.call(m.exports, m.exports, Module.createRequire(file), m, file, path.dirname(file));
+  } catch (e) {
+    delete require.cache[file];
+    throw e;
+  }
+  m.loaded = true;
+  return { exports: m.exports, rejected: false, script };
 }
 
 /** Rule metadata and the build id, written by scripts/build.mjs next to the bundles (dist/rules-meta.json). */
@@ -42,4 +103,24 @@ export async function loadRules(): Promise<{ rules: Record<string, Rule>; buildI
   }
   const { RULES } = await loadEngine();
   return { rules: RULES, buildId: 'source' };
+}
+
+/**
+ * Writes dist/engine.js's code cache (called by scripts/build.mjs in a fresh process): compiles the engine, lints
+ * `warmUpRoot` with it (migrations included) so that the functions a run needs are compiled, then saves V8's
+ * code cache next to the bundle. Returns its size in bytes.
+ */
+export async function writeEngineCodeCache(distDir: string, warmUpRoot: string): Promise<number> {
+  const { exports, script } = compileEngine(path.join(distDir, 'engine.js'));
+  const e = exports as Engine;
+  await e.initSqlParser();
+  const project = new e.Project({ root: warmUpRoot });
+  await project.prepare({ cacheDir: false });
+  for (const file of discoverFiles(warmUpRoot, [warmUpRoot], []).files) project.lintFile(file);
+  const data = script.createCachedData();
+  const target = path.join(distDir, CODE_CACHE_FILE);
+  const tmp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, target);
+  return data.length;
 }

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import { closest, ConfigError, findProjectRoot, loadConfig, mergeCliRuleOverrides, type KnownRule } from '../rules/src/config';
 import type { ResolvedConfig } from '../rules/src/config-types';
 import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../rules/src/engine/baseline';
@@ -19,7 +20,7 @@ import { applyFixesOnce } from './fix';
 import { format } from './formatters';
 import { countSeverities, type FileReport, type LintReport } from './report';
 import { CACHE_FORMAT, contentHash, defaultCacheDir, fileKeys, globalKey, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
-import { loadEngine, loadRules, type Engine } from './engine-loader';
+import { engineLoad, loadEngine, loadRules, type Engine } from './engine-loader';
 import { claim, lintToResult, partition, sharedRanges, WorkerPool, workerFile, type WorkerFileResult } from './worker';
 import { listDirOnDisk, readTextFile } from '../rules/src/engine/read';
 
@@ -346,6 +347,7 @@ class Linter {
   private async ensureProject(): Promise<EngineProject> {
     if (!this.project) {
       this.engine = await loadEngine();
+      if (this.s.io.env.PGLINT_DEBUG === '1') this.s.io.stderr.write(`pglint: engine loaded in ${engineLoad.ms ?? '?'} ms (code cache: ${engineLoad.codeCache ?? 'not used'})\n`);
       await this.engine.initSqlParser();
       // The project reads the texts this run already read (and hashed); other files from the disk, kept for the
       // report: findings' offsets are turned into lines with the very text that was linted, even if the file has
@@ -375,6 +377,11 @@ class Linter {
   private async prepare(project: EngineProject): Promise<void> {
     if (this.prepared) return;
     this.prepared = true;
+    // PGlite's WebAssembly runs each migration statement once: V8's background tier-up compiles its hot functions
+    // again with TurboFan, ≈ 1.5 s of CPU on a 2,000-statement replay that the other threads' lint needs more
+    // (the same replay's wall time does not change; bench/RESULTS.md). Set before PGlite compiles its module.
+    v8.setFlagsFromString('--liftoff-only');
+    if (this.s.io.env.PGLINT_DEBUG === '1') this.s.io.stderr.write('pglint: building the migrations schema\n');
     await project.prepare({ cacheDir: this.s.cacheDir ?? false });
   }
 

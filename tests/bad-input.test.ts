@@ -392,17 +392,25 @@ describe('a file deleted while it is analysed', () => {
     };
     for (let i = 0; i < 40; i++) files[`src/gen/f${i}.ts`] = `import { pool } from '../db';\nexport const q${i} = (x: string) => pool.query('SELECT ' + x);\n`;
     const dir = tempProject(files);
-    // --no-cache: the migration schema is built in PGlite (seconds) after discovery and before linting, which
-    // leaves a window to delete files the CLI has already listed.
-    const child = spawn(process.execPath, [CLI, '--no-cache', '--format', 'json', '.'], { cwd: dir });
+    // --no-cache: the migration schema is built in PGlite (a second or more) after discovery and before linting,
+    // which leaves a window to delete files the CLI has already listed.
+    // The files are deleted as soon as the CLI says it builds the schema (PGLINT_DEBUG): discovery is over and the
+    // files were read to follow imports; the lint (and the report) are to come.
+    const child = spawn(process.execPath, [CLI, '--no-cache', '--format', 'json', '.'], { cwd: dir, env: { ...process.env, PGLINT_DEBUG: '1' } });
+    const closed = new Promise<number | null>((r) => child.on('close', r));
     let stdout = '';
     let stderr = '';
+    let schemaStarted: () => void = () => {};
+    const started = new Promise<void>((r) => (schemaStarted = r));
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    await new Promise((r) => setTimeout(r, 1200));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/building the migrations schema/.test(stderr)) schemaStarted();
+    });
+    await Promise.race([started, closed]);
     const stillRunning = child.exitCode === null;
     for (let i = 0; i < 40; i += 2) fs.rmSync(path.join(dir, `src/gen/f${i}.ts`));
-    const code = await new Promise<number | null>((r) => child.on('close', r));
+    const code = await closed;
     expect(stderr).not.toMatch(/internal error/);
     expect(code, stderr).toBe(0);
     const report = JSON.parse(stdout) as JsonFile[];
@@ -411,7 +419,7 @@ describe('a file deleted while it is analysed', () => {
     // A deleted file is either reported from the text read before it went (the project may read sources while it
     // prepares) or not at all: never a crash, never a half-read result.
     for (let i = 0; i < 40; i += 2) expect([[], ['2:no-sql-concatenation']]).toContainEqual(ids(report, `src/gen/f${i}.ts`));
-    // Record whether the deletion really fell between discovery and lint (it does unless the machine is very slow).
+    // Record whether the deletion really fell between discovery and lint.
     expect(stillRunning, 'the CLI had finished before the files were deleted: the window was missed').toBe(true);
   });
 });

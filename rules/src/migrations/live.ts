@@ -256,7 +256,8 @@ export async function checkLiveDatabase(project: LiveProject, url: string, optio
   const warnings: string[] = [];
   let pg: typeof import('pg');
   try {
-    pg = await import('pg');
+    // require() in the CommonJS bundles (see startPglite), import() under the test runner's ES modules.
+    pg = typeof require === 'function' ? (require('pg') as typeof import('pg')) : await import('pg');
   } catch {
     return { findings, warnings: [msg('noDriver', language, {})] };
   }

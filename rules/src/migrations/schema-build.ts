@@ -105,7 +105,9 @@ export async function startPglite(
   options: { snapshot?: boolean; /** Where to look for the snapshot (default: snapshotDirs()). */ snapshotDirs?: string[] } = {},
 ): Promise<{ db: PGlite; ms: number; fromSnapshot: boolean }> {
   const t0 = Date.now();
-  pgliteModule ??= import('@electric-sql/pglite');
+  // require() in the CommonJS bundles (PGlite ships a CommonJS build): the CLI compiles dist/engine.js with a V8
+  // code cache, where import() has no loader (cli/engine-loader.ts); the test runner's ES modules use import().
+  pgliteModule ??= typeof require === 'function' ? Promise.resolve(require('@electric-sql/pglite') as typeof import('@electric-sql/pglite')) : import('@electric-sql/pglite');
   const { PGlite } = await pgliteModule;
   if (options.snapshot !== false) {
     try {
