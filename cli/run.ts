@@ -21,6 +21,7 @@ import { format } from './formatters';
 import { countSeverities, type FileReport, type LintReport } from './report';
 import { CACHE_FORMAT, contentHash, defaultCacheDir, fileKeys, globalKey, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
 import { engineLoad, loadEngine, loadRules, type Engine } from './engine-loader';
+import { dropReplay, fileStamp, replayKey, saveReplay, tryReplay } from './replay';
 import { claim, lintToResult, partition, sharedRanges, WorkerPool, workerFile, type WorkerFileResult } from './worker';
 import { listDirOnDisk, readTextFile } from '../rules/src/engine/read';
 
@@ -59,6 +60,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
+  // (`io` is wrapped below when the run's output is recorded for a replay.)
   const options = parseCliArgs(argv);
   if (options.help) {
     io.stdout.write(HELP);
@@ -88,6 +90,35 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
 
+  const cacheDir = options.cache ? (options.cacheLocation !== undefined ? path.resolve(io.cwd, options.cacheLocation) : defaultCacheDir(root)) : undefined;
+  const databaseUrl = options.databaseUrl === 'env' ? io.env.DATABASE_URL : (options.databaseUrl ?? config.database?.url);
+
+  // Replay (cli/replay.ts): when nothing this very command read has changed since it last ran, print what it
+  // printed then. Only for a plain lint of the whole project to stdout with the metadata cache.
+  const replay = cacheDir !== undefined && options.cacheStrategy === 'metadata' && !options.fix && options.output === undefined &&
+    options.writeBaseline === undefined && options.baseline === undefined && !databaseUrl &&
+    absPaths.length === 1 && absPaths[0] === root && io.env.PGLINT_DEBUG !== '1'
+    ? { key: replayKey({ version: VERSION, buildId, argv, cwd: io.cwd, root, config, color: useColor(options, io) }), stdout: [] as string[], stderr: [] as string[] }
+    : undefined;
+  // PGLINT_DEBUG_CACHE=1 says whether the output was replayed, and records nothing (its lines would be replayed).
+  const debugCache = io.env.PGLINT_DEBUG_CACHE === '1';
+  if (replay) {
+    const stored = tryReplay(cacheDir!, replay.key);
+    if (stored) {
+      io.stdout.write(stored.stdout);
+      io.stderr.write(stored.stderr);
+      if (debugCache) io.stderr.write('cache: replayed the output of the previous run\n');
+      return stored.code;
+    }
+    if (debugCache) io.stderr.write('cache: no replay\n');
+    const outer = io;
+    io = {
+      ...outer,
+      stdout: { isTTY: outer.stdout.isTTY, write: (t: string) => (replay.stdout.push(t), outer.stdout.write(t)) },
+      stderr: { write: (t: string) => (replay.stderr.push(t), outer.stderr.write(t)) },
+    };
+  }
+
   // Files.
   for (let i = 0; i < absPaths.length; i++) {
     if (!fs.existsSync(absPaths[i]!)) throw new UsageError(`No such file or folder: ${options.paths[i]}`);
@@ -100,14 +131,13 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
     root, config, io, buildId,
     ruleIds: Object.keys(RULES),
     reportUnusedDisables: options.reportUnusedDisable,
-    cacheDir: options.cache ? (options.cacheLocation !== undefined ? path.resolve(io.cwd, options.cacheLocation) : defaultCacheDir(root)) : undefined,
+    cacheDir,
     cacheStrategy: options.cacheStrategy,
   });
   const lintAll = (): Promise<{ reports: FileReport[]; crashed: number }> => linter.lintAll(discovered.files);
   let { reports, crashed } = await lintAll();
 
   // Live database checks: opt-in (a URL on the command line or in the config), read-only, never cached.
-  const databaseUrl = options.databaseUrl === 'env' ? io.env.DATABASE_URL : (options.databaseUrl ?? config.database?.url);
   if (options.databaseUrl === 'env' && !databaseUrl) io.stderr.write('pglint: warning: --database-url env given but DATABASE_URL is not set\n');
   if (databaseUrl) reports = await withLiveFindings(reports, await linter.preparedProject(), databaseUrl, discovered.files, io);
   if (options.fix) {
@@ -161,13 +191,20 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
   if (discovered.files.length === 0) io.stderr.write('pglint: warning: no files to lint\n');
 
   const { errors, warnings } = countSeverities(reports);
-  if (crashed > 0) return 2;
-  if (errors > 0) return 1;
-  if (options.maxWarnings >= 0 && warnings > options.maxWarnings) {
+  let code = 0;
+  if (crashed > 0) code = 2;
+  else if (errors > 0) code = 1;
+  else if (options.maxWarnings >= 0 && warnings > options.maxWarnings) {
     io.stderr.write(`pglint found too many warnings (maximum: ${options.maxWarnings}).\n`);
-    return 1;
+    code = 1;
   }
-  return 0;
+  if (replay && !debugCache) {
+    // What the output depends on: the folders listed (and their .gitignore), every file read or stamped.
+    const inputs = [...discovered.folders.flatMap((d) => [d, path.join(d, '.gitignore')]), ...linter.inputs()];
+    if (crashed > 0) dropReplay(cacheDir!, replay.key);
+    else saveReplay(cacheDir!, replay.key, inputs, { stdout: replay.stdout.join(''), stderr: replay.stderr.join(''), code });
+  }
+  return code;
 }
 
 /**
@@ -200,20 +237,6 @@ function useColor(options: CliOptions, io: CliIo): boolean {
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
   if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
   return io.stdout.isTTY === true;
-}
-
-/**
- * Size, modification and change times and inode of a file ("metadata" cache strategy); undefined when it cannot be
- * read. The change time cannot be set back (utimes sets it too), so an edit that restores the modification time is
- * still seen.
- */
-function fileStamp(file: string): string | undefined {
-  try {
-    const st = fs.statSync(file, { bigint: true });
-    return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
-  } catch {
-    return undefined;
-  }
 }
 
 function readTextOrEmpty(file: string): string {
@@ -325,7 +348,21 @@ class Linter {
   }
 
   /** File bytes (undefined when unreadable); hashed as bytes, decoded only when the engine or a report needs the text. */
+  /**
+   * Every path this run's results depend on and that it read or stamped, for the replay record (cli/replay.ts):
+   * the files hashed, the files the engine read, the migrations and their folders.
+   */
+  inputs(): string[] {
+    const out = new Set(this.inputPaths);
+    const migrations = [...this.migrationRels.map((r) => this.abs(r)), ...(this.project?.migrationFiles() ?? [])];
+    for (const f of migrations) out.add(f).add(path.dirname(f)).add(path.dirname(path.dirname(f)));
+    return [...out];
+  }
+  private readonly inputPaths = new Set<string>();
+  private migrationRels: string[] = [];
+
   private bytes(abs: string): Buffer | undefined {
+    this.inputPaths.add(abs);
     if (this.buffers.has(abs)) return this.buffers.get(abs);
     let b: Buffer | undefined;
     try {
@@ -356,6 +393,7 @@ class Linter {
         root: this.s.root,
         config: this.s.config,
         readFile: (p) => {
+          this.inputPaths.add(p);
           if (this.texts.has(p) || this.buffers.get(p) !== undefined) return this.text(p);
           const t = readTextFile(p);
           this.texts.set(p, t);
@@ -500,6 +538,7 @@ class Linter {
     const hashOf = (rel: string): string | undefined => {
       if (hashes.has(rel)) return hashes.get(rel);
       const abs = this.abs(rel);
+      this.inputPaths.add(abs);
       const stamp = this.cache && this.s.cacheStrategy === 'metadata' ? fileStamp(abs) : undefined;
       stamps.set(rel, stamp);
       const cached = stamp !== undefined ? data?.files[rel] : undefined;
@@ -570,6 +609,7 @@ class Linter {
         }
         migrationFiles = project.migrationFiles().map((f) => this.rel(f));
       }
+      this.migrationRels = migrationFiles;
       const g = graph;
       // Nothing changed (same files, same settings, no file re-read): every key is the one stored.
       const unchanged = reread === 0 && data?.fileSetKey === fileSetKey && rels.every((r) => data!.files[r]?.key !== undefined);

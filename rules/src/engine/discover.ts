@@ -18,6 +18,11 @@ export interface DiscoverResult {
   /** Absolute paths, sorted. */
   files: string[];
   warnings: string[];
+  /**
+   * Every folder whose entries or .gitignore the discovery read: a run's inputs include their listings (a file
+   * added or removed changes the folder's modification time; the CLI's replay of a whole run checks them).
+   */
+  folders: string[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -267,7 +272,7 @@ export function discoverFiles(
       addFile(abs);
     }
   }
-  return { files: [...files.values()].sort(), warnings };
+  return { files: [...files.values()].sort(), warnings, folders: [...new Set([...visitedDirs, ...cache.keys()])] };
 }
 
 /** True when a folder between the root and `abs` is ignored (git never looks inside an ignored folder). */

@@ -1,0 +1,116 @@
+/**
+ * Replay of a whole run: when nothing the last run read has changed, its output is printed again without
+ * discovering, hashing, loading cached findings or formatting (the result cache's fast path for the common
+ * "nothing changed" case: a pre-commit hook, a CI job whose cache was restored).
+ *
+ * A record holds the run's key (pglint build, arguments, working folder, resolved configuration, colour), the
+ * stamp of every path the run's output depends on (the files linted and those they import, every file the engine
+ * read, every folder the discovery listed or took a .gitignore from, the migrations and their folders) and what
+ * the run printed. It is replayed only if every stamp is unchanged: a file edited, added or removed changes its
+ * own stamp or its folder's. Racy stamps are refused as git refuses them: if any path changed less than
+ * RACY_MS before the run ended, no record is written (the change may have come during the run, or within the
+ * file system's timestamp granularity of an earlier change), and the next run does the work again.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { sha } from './cache';
+
+export const REPLAY_FORMAT = 1;
+/** Stamps this close to the end of the run (or later) are not trusted. */
+export const RACY_MS = 1000;
+
+interface ReplayRecord {
+  format: number;
+  key: string;
+  /** [absolute path, stamp or null when missing] in the order they were taken. */
+  stamps: [string, string | null][];
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/**
+ * Size, modification and change times (ns) and inode of a path; undefined when it cannot be read. The change
+ * time cannot be set back (utimes sets it too), so an edit that restores the modification time is still seen.
+ */
+export function fileStamp(file: string): string | undefined {
+  try {
+    return stampOf(fs.statSync(file, { bigint: true }));
+  } catch {
+    return undefined;
+  }
+}
+
+function stampOf(st: fs.BigIntStats): string {
+  return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+}
+
+export function replayKey(parts: {
+  version: string; buildId: string; argv: readonly string[]; cwd: string; root: string; config: unknown; color: boolean;
+}): string {
+  return sha([parts.version, parts.buildId, JSON.stringify(parts.argv), parts.cwd, parts.root, JSON.stringify(parts.config), String(parts.color)]);
+}
+
+function recordFile(cacheDir: string, key: string): string {
+  return path.join(cacheDir, `replay-${key.slice(0, 16)}.json`);
+}
+
+/** The stored output of the run with this key, if every path it depends on is unchanged. */
+export function tryReplay(cacheDir: string, key: string): { stdout: string; stderr: string; code: number } | undefined {
+  let rec: ReplayRecord;
+  try {
+    rec = JSON.parse(fs.readFileSync(recordFile(cacheDir, key), 'utf8')) as ReplayRecord;
+  } catch {
+    return undefined;
+  }
+  if (!rec || rec.format !== REPLAY_FORMAT || rec.key !== key || !Array.isArray(rec.stamps)) return undefined;
+  if (typeof rec.stdout !== 'string' || typeof rec.stderr !== 'string' || typeof rec.code !== 'number') return undefined;
+  for (const entry of rec.stamps) {
+    if (!Array.isArray(entry) || (fileStamp(entry[0]) ?? null) !== entry[1]) return undefined;
+  }
+  return { stdout: rec.stdout, stderr: rec.stderr, code: rec.code };
+}
+
+/** Forgets the record of this key (a run that cannot be replayed must not leave an older one behind). */
+export function dropReplay(cacheDir: string, key: string): void {
+  try {
+    fs.rmSync(recordFile(cacheDir, key), { force: true });
+  } catch {
+    /* best effort */
+  }
+}
+
+/**
+ * Writes the record for `paths` (stamped now). Returns false, writing nothing, when a path changed within
+ * RACY_MS of now (or in the future): its stamp cannot tell a later change apart.
+ */
+export function saveReplay(
+  cacheDir: string, key: string, paths: Iterable<string>, output: { stdout: string; stderr: string; code: number },
+): boolean {
+  const limitNs = BigInt(Date.now() - RACY_MS) * 1_000_000n;
+  const stamps: [string, string | null][] = [];
+  for (const p of new Set(paths)) {
+    let st: fs.BigIntStats | undefined;
+    try {
+      st = fs.statSync(p, { bigint: true });
+    } catch {
+      st = undefined;
+    }
+    if (st && (st.mtimeNs >= limitNs || st.ctimeNs >= limitNs)) {
+      dropReplay(cacheDir, key);
+      return false;
+    }
+    stamps.push([p, st ? stampOf(st) : null]);
+  }
+  const rec: ReplayRecord = { format: REPLAY_FORMAT, key, stamps, ...output };
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const file = recordFile(cacheDir, key);
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(rec));
+    fs.renameSync(tmp, file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Replay of a whole run (cli/replay.ts): when nothing the last run of the same command read has changed, its
+ * output is printed again as it was. Every kind of change must end the replay: an edit (even one that keeps the
+ * size), a file added or removed in any folder, a .gitignore, the configuration, a migration, other arguments;
+ * and a file changed just before the run is not trusted (racy stamp: nothing is recorded).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RACY_MS } from '../cli/replay';
+import { BIN, useBuiltCli, writeFiles } from './helpers/cli';
+
+const tmp = useBuiltCli();
+
+const FILES: Record<string, string> = {
+  'package.json': '{"name":"replay-fixture","private":true}\n',
+  'src/db.ts': "import { Pool } from 'pg';\nexport const pool = new Pool();\n",
+  'src/users/repo.ts': "import { pool } from '../db';\nexport const byName = (n: string) => pool.query('SELECT id FROM users WHERE name = ' + n);\n",
+  'src/users/ok.ts': "import { pool } from '../db';\nexport const byId = (id: number) => pool.query('SELECT id FROM users WHERE id = $1', [id]);\n",
+  'migrations/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);\n',
+};
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  replayed: boolean;
+}
+
+/** A recording run (the replay is written when it can be), or with `check` a run that only says if it replayed. */
+function pglint(cwd: string, args: string[] = [], check = false): Run {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of ['FORCE_COLOR', 'NO_COLOR', 'PGLINT_DEBUG', 'PGLINT_WORKERS', 'PGLINT_DEBUG_CACHE']) delete env[k];
+  if (check) env.PGLINT_DEBUG_CACHE = '1';
+  const r = spawnSync(process.execPath, [BIN, '.', '--format', 'json', ...args], { cwd, env, encoding: 'utf8', timeout: 120_000 });
+  expect(r.stderr).not.toContain('internal error');
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr.replace(/^cache: .*\n/gm, ''),
+    replayed: /cache: replayed the output of the previous run/.test(r.stderr),
+  };
+}
+
+function ids(stdout: string): string[] {
+  return (JSON.parse(stdout) as { relativePath: string; messages: { line: number; ruleId: string }[] }[])
+    .flatMap((f) => f.messages.map((m) => `${f.relativePath}:${m.line}:${m.ruleId}`)).sort();
+}
+
+/** Waits until every change made so far is older than the racy window, so a run may record its output. */
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, RACY_MS + 150));
+
+/** Records a run of the current state, then checks that the same command replays it exactly. */
+async function recordAndReplay(dir: string, args: string[] = []): Promise<Run> {
+  await settle();
+  const first = pglint(dir, args);
+  const again = pglint(dir, args, true);
+  expect(again.replayed, 'nothing changed: the output is replayed').toBe(true);
+  expect(again.stdout).toBe(first.stdout);
+  expect(again.stderr).toBe(first.stderr);
+  expect(again.code).toBe(first.code);
+  return first;
+}
+
+describe('replay of a whole run', () => {
+  it('replays only while nothing it read has changed', async () => {
+    const dir = writeFiles(tmp('pglint-replay-'), FILES);
+    const base = await recordAndReplay(dir);
+    expect(ids(base.stdout)).toEqual(['src/users/repo.ts:2:no-sql-concatenation']);
+    expect(base.code).toBe(0); // a warning
+
+    // An edit that keeps the size: '+ n' becomes '+ m' (and the parameter with it).
+    const repo = path.join(dir, 'src/users/repo.ts');
+    fs.writeFileSync(repo, fs.readFileSync(repo, 'utf8').replace('(n: string)', '(m: string)').replace("' + n", "' + m"));
+    let r = pglint(dir, [], true);
+    expect(r.replayed).toBe(false);
+    expect(ids(r.stdout)).toEqual(['src/users/repo.ts:2:no-sql-concatenation']);
+
+    // A file added in a sub-folder.
+    await recordAndReplay(dir);
+    writeFiles(dir, { 'src/users/more.ts': "import { pool } from '../db';\nexport const q = (t: string) => pool.query(`SELECT * FROM users WHERE name = '${t}'`);\n" });
+    r = pglint(dir, [], true);
+    expect(r.replayed).toBe(false);
+    expect(ids(r.stdout)).toContain('src/users/more.ts:2:no-sql-concatenation');
+
+    // A .gitignore that hides it.
+    await recordAndReplay(dir);
+    writeFiles(dir, { 'src/.gitignore': 'users/more.ts\n' });
+    r = pglint(dir, [], true);
+    expect(r.replayed).toBe(false);
+    expect(ids(r.stdout)).not.toContain('src/users/more.ts:2:no-sql-concatenation');
+
+    // A file removed.
+    await recordAndReplay(dir);
+    fs.rmSync(repo);
+    r = pglint(dir, [], true);
+    expect(r.replayed).toBe(false);
+    expect(ids(r.stdout)).toEqual([]);
+
+    // A migration that drops a column the code reads.
+    await recordAndReplay(dir);
+    writeFiles(dir, { 'migrations/002_drop.sql': 'ALTER TABLE users DROP COLUMN name;\n' });
+    r = pglint(dir, [], true);
+    expect(r.replayed).toBe(false);
+    expect(r.stdout).not.toBe(base.stdout);
+
+    // The configuration (a rule turned off).
+    await recordAndReplay(dir);
+    writeFiles(dir, { 'pglint.config.json': '{"rules":{"no-sql-concatenation":"off"}}\n' });
+    r = pglint(dir, [], true);
+    expect(r.replayed).toBe(false);
+
+    // Other arguments are another command, recorded separately; the exit code is replayed with the output.
+    writeFiles(dir, { 'pglint.config.json': '{}\n' });
+    await recordAndReplay(dir);
+    r = pglint(dir, ['--max-warnings', '0'], true);
+    expect(r.replayed).toBe(false);
+    const strict = await recordAndReplay(dir, ['--max-warnings', '0']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/too many warnings/);
+  }, 120_000);
+
+  it('does not record a run whose inputs changed just before it (racy), nor replay an older record then', async () => {
+    const dir = writeFiles(tmp('pglint-replay-'), FILES);
+    await recordAndReplay(dir);
+    const repo = path.join(dir, 'src/users/repo.ts');
+    // Changed, then linted at once: the run cannot trust the new stamp, and forgets the old record.
+    fs.appendFileSync(repo, '\n');
+    const recent = pglint(dir);
+    expect(ids(recent.stdout)).toEqual(['src/users/repo.ts:2:no-sql-concatenation']);
+    expect(pglint(dir, [], true).replayed).toBe(false);
+    // Once the change is older than the racy window, a run records again.
+    await recordAndReplay(dir);
+  }, 60_000);
+
+  it('is not used for --output, --no-cache, the content cache strategy, --fix or a sub-folder', async () => {
+    const dir = writeFiles(tmp('pglint-replay-'), FILES);
+    const cache = path.join(dir, 'cache');
+    await settle();
+    for (let i = 0; i < 2; i++) {
+      const sub = spawnSync(process.execPath, [BIN, 'src', '--format', 'json', '--cache-location', cache], { cwd: dir, encoding: 'utf8' });
+      expect(sub.status).toBe(0);
+      expect(ids(sub.stdout)).toEqual(['src/users/repo.ts:2:no-sql-concatenation']);
+    }
+    for (const args of [['--no-cache'], ['--cache-strategy', 'content'], ['--output', 'report.json'], ['--fix'] /* last: it rewrites the file */]) {
+      pglint(dir, [...args, '--cache-location', cache]);
+      expect(pglint(dir, [...args, '--cache-location', cache], true).replayed, args.join(' ')).toBe(false);
+    }
+    // The cache folder holds results, but no replay record.
+    const names = fs.readdirSync(cache);
+    expect(names.some((f) => f.startsWith('results-'))).toBe(true);
+    expect(names.filter((f) => f.startsWith('replay-'))).toEqual([]);
+  }, 60_000);
+});
