@@ -2,18 +2,22 @@
 // pglint speed benchmark (npm run bench).
 //
 //   node bench/run.mjs [CORPUS_DIR ...] [--files N] [--seed S] [--runs R] [--quick] [--no-generated]
-//                      [--legs bare,estree,eslint,cold,warm] [--eslint-concurrency off|auto|N]
+//                      [--legs bare,estree,eslint,cold,warm,edit] [--eslint-concurrency off|auto|N]
 //   env PGLINT_BENCH_BIN=<file>  run that pglint entry point instead of bin/pglint.js
 //
 // For each corpus (the generated one, bench/.corpus/gen-N, plus every folder given), on the same file list:
 //   bare    one node process: read every file + ts.createSourceFile (bench/bare-parse.mjs)
 //   eslint  ESLint 9 + @typescript-eslint/parser, only no-await-in-loop, flat config written to a temp folder
 //   cold    node bin/pglint.js <dir> --format json --no-cache
-//   warm    node bin/pglint.js <dir> --format json --cache-location <tmp> (after one priming run)
+//   warm    node bin/pglint.js <dir> --format json --cache-location <tmp> (after one priming run): nothing changed,
+//           the run's output is replayed (cli/replay.ts)
+//   edit    the same command after one file that runs queries was edited (a comment appended): the per-file
+//           cache re-lints that file and the files that import it; the file is restored after the run and the
+//           cache primed again, untimed
 // Each leg is a child process; legs are interleaved run by run so machine noise spreads evenly.
 // Reports medians of wall time, files/s, peak RSS and the ratios; writes bench/.work/last.json.
 import { existsSync, mkdirSync, writeFileSync, readFileSync, rmSync, statSync, mkdtempSync } from 'node:fs';
-import { join, resolve, basename } from 'node:path';
+import { join, resolve, basename, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
@@ -24,8 +28,8 @@ const require = createRequire(import.meta.url);
 // PGLINT_BENCH_BIN=<file> benchmarks another build of the CLI (e.g. a copy of an older dist/).
 const BIN = process.env.PGLINT_BENCH_BIN ? resolve(process.env.PGLINT_BENCH_BIN) : join(REPO_ROOT, 'bin', 'pglint.js');
 const CLI = process.env.PGLINT_BENCH_BIN ? BIN : join(REPO_ROOT, 'dist', 'cli.js');
-const ALL_LEGS = ['bare', 'estree', 'eslint', 'cold', 'warm'];
-const DEFAULT_LEGS = ['bare', 'eslint', 'cold', 'warm']; // estree (typescript-estree parse only) is opt-in
+const ALL_LEGS = ['bare', 'estree', 'eslint', 'cold', 'warm', 'edit'];
+const DEFAULT_LEGS = ['bare', 'eslint', 'cold', 'warm', 'edit']; // estree (typescript-estree parse only) is opt-in
 
 function usage(code) {
   console.log(`usage: node bench/run.mjs [CORPUS_DIR ...] [options]
@@ -114,12 +118,19 @@ function legCommand(leg, c) {
     case 'estree': return { cmd: process.execPath, args: [join(BENCH_DIR, 'estree-parse.mjs'), c.listFile] };
     case 'eslint': return { cmd: process.execPath, args: [join(BENCH_DIR, 'eslint-run.mjs'), eslintConfig, c.listFile, c.root, opt.eslintConcurrency] };
     case 'cold': return { cmd: process.execPath, args: [BIN, c.root, '--format', 'json', '--no-cache'], okCodes: [0, 1] };
-    case 'warm': return { cmd: process.execPath, args: [BIN, c.root, '--format', 'json', '--cache-location', c.cacheDir], okCodes: [0, 1] };
+    case 'warm':
+    case 'edit': return { cmd: process.execPath, args: [BIN, c.root, '--format', 'json', '--cache-location', c.cacheDir], okCodes: [0, 1] };
   }
   throw new Error(leg);
 }
 
-const LABEL = { bare: 'bare parse (ts.createSourceFile)', estree: 'typescript-estree parse only', eslint: 'ESLint 9 + ts-parser, no-await-in-loop', cold: 'pglint cold (--no-cache)', warm: 'pglint warm (cache)' };
+const LABEL = { bare: 'bare parse (ts.createSourceFile)', estree: 'typescript-estree parse only', eslint: 'ESLint 9 + ts-parser, no-await-in-loop', cold: 'pglint cold (--no-cache)', warm: 'pglint warm (cache)', edit: 'pglint, one file edited (cache)' };
+
+/** The file the edit leg edits: the middle one (in path order) of the files that call .query( — a repository. */
+function editTarget(files) {
+  const candidates = files.filter((f) => { try { return readFileSync(f, 'utf8').includes('.query('); } catch { return false; } });
+  return candidates[Math.floor(candidates.length / 2)] ?? files[Math.floor(files.length / 2)];
+}
 
 function summarisePglintOutput(file) {
   try {
@@ -151,15 +162,21 @@ async function benchCorpus(c) {
   for (const f of files) bytes += statSync(f).size;
   console.log(`\n== ${c.name}: ${c.root}\n   ${files.length} source files, ${(bytes / 1e6).toFixed(1)} MB; ${opt.runs} run(s) per leg`);
 
-  const legs = opt.legs.filter((l) => pglintBuilt || (l !== 'cold' && l !== 'warm'));
+  const legs = opt.legs.filter((l) => pglintBuilt || (l !== 'cold' && l !== 'warm' && l !== 'edit'));
+  const edited = legs.includes('edit') ? editTarget(files) : undefined;
+  if (edited) console.log(`   edit leg: appends a comment to ${relative(c.root, edited)}, restored after each run`);
   const res = Object.fromEntries(opt.legs.map((l) => [l, { runsMs: [], peakKb: [], status: legs.includes(l) ? 'ok' : 'pending (pglint not built)' }]));
 
   // Untimed: warm the page cache with one bare parse; prime the pglint cache for the warm leg.
   await measure(process.execPath, [join(BENCH_DIR, 'bare-parse.mjs'), c.listFile]);
-  if (legs.includes('warm')) {
+  const prime = async () => {
+    const { cmd, args, okCodes } = legCommand('warm', c);
+    return measure(cmd, args, { stdoutFile: join(tmpRoot, `prime-${slug}.json`), okCodes });
+  };
+  if (legs.includes('warm') || legs.includes('edit')) {
     const { cmd, args, okCodes } = legCommand('warm', c);
     const r = await measure(cmd, args, { stdoutFile: join(tmpRoot, `prime-${slug}.json`), okCodes });
-    if (!r.ok) { res.warm.status = `failed priming (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`; legs.splice(legs.indexOf('warm'), 1); }
+    if (!r.ok) { for (const l of ["warm", "edit"]) if (legs.includes(l)) { res[l].status = `failed priming (exit ${r.code}): ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`; legs.splice(legs.indexOf(l), 1); } }
   }
 
   for (let run = 1; run <= opt.runs; run++) {
@@ -167,7 +184,19 @@ async function benchCorpus(c) {
     for (const leg of [...legs]) {
       const { cmd, args, okCodes } = legCommand(leg, c);
       const outFile = join(tmpRoot, `${leg}-${slug}.out`);
-      const r = await measure(cmd, args, { stdoutFile: outFile, okCodes });
+      const original = leg === 'edit' ? readFileSync(edited) : undefined;
+      if (original) writeFileSync(edited, Buffer.concat([original, Buffer.from(`\n// pglint bench edit ${run}\n`)]));
+      let r;
+      try {
+        r = await measure(cmd, args, { stdoutFile: outFile, okCodes });
+      } finally {
+        if (original) {
+          // Restored, then (untimed) primed again once the restore is older than the replay's racy window.
+          writeFileSync(edited, original);
+          await new Promise((resolve) => setTimeout(resolve, 1200));
+          await prime();
+        }
+      }
       if (!r.ok) {
         res[leg].status = `failed (exit ${r.code ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
         legs.splice(legs.indexOf(leg), 1);
@@ -202,6 +231,7 @@ async function benchCorpus(c) {
     pglintColdOverEslint: m('cold') / m('eslint'),
     pglintColdOverBare: m('cold') / m('bare'),
     warmOverCold: m('warm') / m('cold'),
+    editOverCold: m('edit') / m('cold'),
     eslintOverBare: m('eslint') / m('bare'),
     estreeOverBare: m('estree') / m('bare'),
   };
@@ -239,6 +269,7 @@ function printTable(c, nFiles, res, ratios) {
   console.log(`   pglint cold / bare parse     ${fmtRatio(ratios.pglintColdOverBare)}  (target <= 1.5) ${target(ratios.pglintColdOverBare, 1.5, '<=')}`);
   console.log(`   pglint warm / cold           ${fmtRatio(ratios.warmOverCold)}  (target <= 0.05, i.e. 20x faster) ${target(ratios.warmOverCold, 0.05, '<=')}`);
   if (ratios.warmOutputSameAsCold !== undefined) console.log(`   warm output identical to cold: ${ratios.warmOutputSameAsCold ? 'yes' : 'NO'}`);
+  if (Number.isFinite(ratios.editOverCold)) console.log(`   pglint one file edited / cold ${fmtRatio(ratios.editOverCold)}  (no target: the per-file cache re-lints the file and its importers)`);
 }
 
 // ---------------------------------------------------------------- main
