@@ -216,13 +216,15 @@ const USER_RELATIONS = `FROM pg_class c JOIN pg_namespace n ON n.oid = c.relname
 
 async function relationNames(db: PGlite, sinceOid = 0): Promise<{ names: string[]; maxOid: number }> {
   // One row of JSON over the simple protocol instead of one row per relation over the extended protocol:
-  // about half the time per call (called once per migration).
+  // about half the time per call (called once per migration). Each relation comes with its OID, so the newest
+  // one is known without a second scan of pg_class (that scan was half the cost of the call).
   const r = await db.exec(
-    `SELECT coalesce((SELECT json_agg(n.nspname || '.' || c.relname) ${USER_RELATIONS} AND c.oid > ${sinceOid}::oid)::text, '[]') AS k,
-            (SELECT coalesce(max(c.oid::bigint), 0) ${USER_RELATIONS}) AS m`,
+    `SELECT coalesce((SELECT json_agg(json_build_array(n.nspname || '.' || c.relname, c.oid::bigint)) ${USER_RELATIONS} AND c.oid > ${sinceOid}::oid)::text, '[]') AS k`,
   );
-  const row = r[0]!.rows[0] as { k: string; m: number | string };
-  return { names: (JSON.parse(row.k) as string[]).sort(), maxOid: Number(row.m) };
+  const rows = JSON.parse((r[0]!.rows[0] as { k: string }).k) as [string, number][];
+  let maxOid = sinceOid;
+  for (const [, oid] of rows) if (oid > maxOid) maxOid = oid;
+  return { names: rows.map(([name]) => name).sort(), maxOid };
 }
 
 /**
