@@ -24,7 +24,8 @@ interface ReplayRecord {
   key: string;
   /** [absolute path, stamp or null when missing] in the order they were taken. */
   stamps: [string, string | null][];
-  stdout: string;
+  /** Size in bytes of the standard output, stored beside the record (`.out`: read as bytes, never decoded). */
+  stdoutBytes: number;
   stderr: string;
   code: number;
 }
@@ -35,7 +36,10 @@ interface ReplayRecord {
  */
 export function fileStamp(file: string): string | undefined {
   try {
-    return stampOf(fs.statSync(file, { bigint: true }));
+    // No exception for a missing path (most folders have no .gitignore): an Error with its stack costs more
+    // than the stat.
+    const st = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+    return st && stampOf(st);
   } catch {
     return undefined;
   }
@@ -56,25 +60,34 @@ function recordFile(cacheDir: string, key: string): string {
 }
 
 /** The stored output of the run with this key, if every path it depends on is unchanged. */
-export function tryReplay(cacheDir: string, key: string): { stdout: string; stderr: string; code: number } | undefined {
+export function tryReplay(cacheDir: string, key: string): { stdout: Buffer; stderr: string; code: number } | undefined {
   let rec: ReplayRecord;
+  let stdout: Buffer;
   try {
-    rec = JSON.parse(fs.readFileSync(recordFile(cacheDir, key), 'utf8')) as ReplayRecord;
+    const file = recordFile(cacheDir, key);
+    rec = JSON.parse(fs.readFileSync(file, 'utf8')) as ReplayRecord;
+    if (!rec || rec.format !== REPLAY_FORMAT || rec.key !== key || !Array.isArray(rec.stamps)) return undefined;
+    if (typeof rec.stdoutBytes !== 'number' || typeof rec.stderr !== 'string' || typeof rec.code !== 'number') return undefined;
+    for (const entry of rec.stamps) {
+      if (!Array.isArray(entry) || (fileStamp(entry[0]) ?? null) !== entry[1]) return undefined;
+    }
+    // Bytes (off the JS heap), checked against the record: a record and output from two runs never mix.
+    stdout = fs.readFileSync(outputFile(file));
   } catch {
     return undefined;
   }
-  if (!rec || rec.format !== REPLAY_FORMAT || rec.key !== key || !Array.isArray(rec.stamps)) return undefined;
-  if (typeof rec.stdout !== 'string' || typeof rec.stderr !== 'string' || typeof rec.code !== 'number') return undefined;
-  for (const entry of rec.stamps) {
-    if (!Array.isArray(entry) || (fileStamp(entry[0]) ?? null) !== entry[1]) return undefined;
-  }
-  return { stdout: rec.stdout, stderr: rec.stderr, code: rec.code };
+  return stdout.length === rec.stdoutBytes ? { stdout, stderr: rec.stderr, code: rec.code } : undefined;
+}
+
+function outputFile(record: string): string {
+  return record.replace(/\.json$/, '.out');
 }
 
 /** Forgets the record of this key (a run that cannot be replayed must not leave an older one behind). */
 export function dropReplay(cacheDir: string, key: string): void {
   try {
     fs.rmSync(recordFile(cacheDir, key), { force: true });
+    fs.rmSync(outputFile(recordFile(cacheDir, key)), { force: true });
   } catch {
     /* best effort */
   }
@@ -88,25 +101,38 @@ export function saveReplay(
   cacheDir: string, key: string, paths: Iterable<string>, output: { stdout: string; stderr: string; code: number },
 ): boolean {
   const limitNs = BigInt(Date.now() - RACY_MS) * 1_000_000n;
-  const stamps: [string, string | null][] = [];
-  for (const p of new Set(paths)) {
+  const stats = new Map<string, fs.BigIntStats | undefined>();
+  for (const p of paths) {
+    if (stats.has(p)) continue;
     let st: fs.BigIntStats | undefined;
     try {
-      st = fs.statSync(p, { bigint: true });
+      st = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
     } catch {
-      st = undefined;
+      st = undefined; // e.g. ENOTDIR: a candidate import path under a file
     }
     if (st && (st.mtimeNs >= limitNs || st.ctimeNs >= limitNs)) {
       dropReplay(cacheDir, key);
       return false;
     }
+    stats.set(p, st);
+  }
+  // A missing path under a stamped folder (or file) need not be stamped itself: creating it changes the folder's
+  // stamp (replacing the file by a folder changes the file's). This drops most of them (.gitignore files,
+  // import candidates), each a failed stat on every replay.
+  const stamps: [string, string | null][] = [];
+  for (const [p, st] of stats) {
+    if (!st && stats.get(path.dirname(p))) continue;
     stamps.push([p, st ? stampOf(st) : null]);
   }
-  const rec: ReplayRecord = { format: REPLAY_FORMAT, key, stamps, ...output };
+  const stdout = Buffer.from(output.stdout, 'utf8');
+  const rec: ReplayRecord = { format: REPLAY_FORMAT, key, stamps, stdoutBytes: stdout.length, stderr: output.stderr, code: output.code };
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
     const file = recordFile(cacheDir, key);
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    // The output first, then the record that vouches for it (its size).
+    fs.writeFileSync(tmp, stdout);
+    fs.renameSync(tmp, outputFile(file));
     fs.writeFileSync(tmp, JSON.stringify(rec));
     fs.renameSync(tmp, file);
     return true;

@@ -31,7 +31,7 @@ const MAX_FIX_PASSES = 10;
 export interface CliIo {
   cwd: string;
   env: NodeJS.ProcessEnv;
-  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stdout: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
   stderr: { write(s: string): unknown };
 }
 
@@ -114,7 +114,7 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
     const outer = io;
     io = {
       ...outer,
-      stdout: { isTTY: outer.stdout.isTTY, write: (t: string) => (replay.stdout.push(t), outer.stdout.write(t)) },
+      stdout: { isTTY: outer.stdout.isTTY, write: (t: string | Uint8Array) => (replay.stdout.push(typeof t === 'string' ? t : Buffer.from(t).toString('utf8')), outer.stdout.write(t)) },
       stderr: { write: (t: string) => (replay.stderr.push(t), outer.stderr.write(t)) },
     };
   }
