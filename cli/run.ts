@@ -5,7 +5,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
 import { closest, ConfigError, findProjectRoot, loadConfig, mergeCliRuleOverrides, type KnownRule } from '../rules/src/config';
 import type { ResolvedConfig } from '../rules/src/config-types';
 import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../rules/src/engine/baseline';
@@ -417,8 +416,9 @@ class Linter {
     this.prepared = true;
     // PGlite's WebAssembly runs each migration statement once: V8's background tier-up compiles its hot functions
     // again with TurboFan, ≈ 1.5 s of CPU on a 2,000-statement replay that the other threads' lint needs more
-    // (the same replay's wall time does not change; bench/RESULTS.md). Set before PGlite compiles its module.
-    v8.setFlagsFromString('--liftoff-only');
+    // (the same replay's wall time does not change; bench/RESULTS.md). Set before PGlite compiles its module;
+    // node:v8 is loaded only here (a replayed run never needs it).
+    (await import('node:v8')).setFlagsFromString('--liftoff-only');
     if (this.s.io.env.PGLINT_DEBUG === '1') this.s.io.stderr.write('pglint: building the migrations schema\n');
     await project.prepare({ cacheDir: this.s.cacheDir ?? false });
   }

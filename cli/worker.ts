@@ -20,7 +20,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ResolvedConfig } from '../rules/src/config-types';
 import type { EarlyLint, PreparedState } from '../rules/src/engine/project';
 import type { Finding } from '../rules/src/engine/types';
@@ -53,7 +53,7 @@ export interface WorkerFileResult {
 }
 
 type ToWorker = { type: 'job'; job: WorkerJob } | { type: 'go'; prepared: PreparedState | undefined };
-type FromWorker = { type: 'results'; results: WorkerFileResult[]; parsed: number } | { type: 'fatal'; message: string };
+export type FromWorker = { type: 'results'; results: WorkerFileResult[]; parsed: number } | { type: 'fatal'; message: string };
 
 /** The part of a Project the lint loops use (the engine's type stays out of this light bundle). */
 interface Linting {
@@ -154,8 +154,10 @@ export class WorkerPool {
 
   /** Starts `count` workers now: they load the engine while the caller prepares their jobs. */
   constructor(file: string, count: number) {
+    // Loaded here, not at the top: a run whose output is replayed never starts a thread (the module costs ~2 ms).
+    const threads = require('node:worker_threads') as typeof import('node:worker_threads');
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(file, { workerData: { pglintWorker: true } });
+      const worker = new threads.Worker(file, { workerData: { pglintWorker: true } });
       const done = new Promise<WorkerFileResult[] | undefined>((resolve) => {
         let settled = false;
         const finish = (v: WorkerFileResult[] | undefined): void => {
@@ -205,8 +207,8 @@ export class WorkerPool {
 
 // ── worker side ────────────────────────────────────────────────────────────────
 
-async function workerMain(): Promise<void> {
-  const port = parentPort!;
+/** The worker thread's loop (dist/worker.js starts it: cli/worker-main.ts). */
+export async function workerMain(port: MessagePort): Promise<void> {
   const inbox: ToWorker[] = [];
   let wake: (() => void) | undefined;
   port.on('message', (m: ToWorker) => {
@@ -259,8 +261,3 @@ async function workerMain(): Promise<void> {
   port.postMessage({ type: 'results', results, parsed: project.parsed } satisfies FromWorker);
 }
 
-if (!isMainThread && (workerData as { pglintWorker?: boolean } | null)?.pglintWorker) {
-  workerMain().catch((error: unknown) => {
-    parentPort!.postMessage({ type: 'fatal', message: (error as Error)?.message ?? String(error) } satisfies FromWorker);
-  });
-}

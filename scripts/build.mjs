@@ -109,7 +109,7 @@ const snapshot = pgliteSnapshot();
 
 const [cliBuild, workerBuild] = await Promise.all([
   build({ ...light, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js' }),
-  build({ ...light, entryPoints: ['cli/worker.ts'], outfile: 'dist/worker.js' }),
+  build({ ...light, entryPoints: ['cli/worker-main.ts'], outfile: 'dist/worker.js' }),
   build({ ...common, entryPoints: ['cli/engine.ts'], outfile: 'dist/engine.js' }),
   build({ ...common, entryPoints: ['server/main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/client.js' }),
