@@ -53,10 +53,22 @@ const T = Number(process.env.PGLINT_E2E_TIMEOUT || 90_000); // generous: 2 cores
     await shot(page, 'vscode-squiggle.png');
 
     // 2. Hover: the rule's explanation and its chapter link.
+    // Retried: a hover that starts while the Problems view takes focus, or before the squiggle is painted, may
+    // never open (seen once in CI); moving away and back asks again, as a person would.
     const token = sqlLine.locator('span span', { hasText: 'SELECT' }).first();
-    await token.hover();
     const hover = page.locator('.monaco-hover:visible', { hasText: 'no-sql-concatenation' });
-    await hover.first().waitFor({ timeout: T });
+    for (let attempt = 1; ; attempt++) {
+      await token.hover();
+      try {
+        await hover.first().waitFor({ timeout: attempt < 5 ? 15_000 : T });
+        break;
+      } catch (e) {
+        if (attempt >= 5) throw e;
+        log(`hover not shown (attempt ${attempt}), retrying`);
+        await page.mouse.move(5, 5);
+        await page.keyboard.press('Escape');
+      }
+    }
     const link = hover.first().locator('a', { hasText: '§' }).first();
     await link.waitFor({ timeout: T });
     const linkText = await link.innerText();
