@@ -7,16 +7,16 @@
  * stamp of every path the run's output depends on (the files linted and those they import, every file the engine
  * read, every folder the discovery listed or took a .gitignore from, the migrations and their folders) and what
  * the run printed. It is replayed only if every stamp is unchanged: a file edited, added or removed changes its
- * own stamp or its folder's. Racy stamps are refused as git refuses them: if any path changed less than
- * RACY_MS before the run ended, no record is written (the change may have come during the run, or within the
- * file system's timestamp granularity of an earlier change), and the next run does the work again.
+ * own stamp or its folder's. Racy stamps are refused, as git refuses them: if any path changed after the run
+ * started, or less than RACY_MS before (within the file system's timestamp granularity of the reads), no record
+ * is written, and the next run does the work again.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sha } from './cache';
 
 export const REPLAY_FORMAT = 1;
-/** Stamps this close to the end of the run (or later) are not trusted. */
+/** Stamps this close to the start of the run (or later) are not trusted. */
 export const RACY_MS = 1000;
 
 interface ReplayRecord {
@@ -94,13 +94,14 @@ export function dropReplay(cacheDir: string, key: string): void {
 }
 
 /**
- * Writes the record for `paths` (stamped now). Returns false, writing nothing, when a path changed within
- * RACY_MS of now (or in the future): its stamp cannot tell a later change apart.
+ * Writes the record for `paths` (stamped now). Returns false, writing nothing (and forgetting an older record),
+ * when a path changed after RACY_MS before `startedAt` (ms, when the run started): the run may have read it
+ * before that change, or within the same timestamp tick.
  */
 export function saveReplay(
-  cacheDir: string, key: string, paths: Iterable<string>, output: { stdout: string; stderr: string; code: number },
+  cacheDir: string, key: string, paths: Iterable<string>, output: { stdout: string; stderr: string; code: number }, startedAt: number,
 ): boolean {
-  const limitNs = BigInt(Date.now() - RACY_MS) * 1_000_000n;
+  const limitNs = BigInt(startedAt - RACY_MS) * 1_000_000n;
   const stats = new Map<string, fs.BigIntStats | undefined>();
   for (const p of paths) {
     if (stats.has(p)) continue;

@@ -59,7 +59,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
-  // (`io` is wrapped below when the run's output is recorded for a replay.)
+  // (`io` is wrapped below when the run's output is recorded for a replay; a file changed after this instant
+  // makes the record untrustworthy.)
+  const startedAt = Date.now();
   const options = parseCliArgs(argv);
   if (options.help) {
     io.stdout.write(HELP);
@@ -201,7 +203,7 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
     // What the output depends on: the folders listed (and their .gitignore), every file read or stamped.
     const inputs = [...discovered.folders.flatMap((d) => [d, path.join(d, '.gitignore')]), ...linter.inputs()];
     if (crashed > 0) dropReplay(cacheDir!, replay.key);
-    else saveReplay(cacheDir!, replay.key, inputs, { stdout: replay.stdout.join(''), stderr: replay.stderr.join(''), code });
+    else saveReplay(cacheDir!, replay.key, inputs, { stdout: replay.stdout.join(''), stderr: replay.stderr.join(''), code }, startedAt);
   }
   return code;
 }
@@ -346,7 +348,6 @@ class Linter {
     return path.resolve(this.s.root, rel);
   }
 
-  /** File bytes (undefined when unreadable); hashed as bytes, decoded only when the engine or a report needs the text. */
   /**
    * Every path this run's results depend on and that it read or stamped, for the replay record (cli/replay.ts):
    * the files hashed, the files the engine read, the migrations and their folders.
@@ -360,6 +361,7 @@ class Linter {
   private readonly inputPaths = new Set<string>();
   private migrationRels: string[] = [];
 
+  /** File bytes (undefined when unreadable); hashed as bytes, decoded only when the engine or a report needs the text. */
   private bytes(abs: string): Buffer | undefined {
     this.inputPaths.add(abs);
     if (this.buffers.has(abs)) return this.buffers.get(abs);
@@ -415,7 +417,7 @@ class Linter {
     if (this.prepared) return;
     this.prepared = true;
     // PGlite's WebAssembly runs each migration statement once: V8's background tier-up compiles its hot functions
-    // again with TurboFan, ≈ 1.5 s of CPU on a 2,000-statement replay that the other threads' lint needs more
+    // again with TurboFan, ≈ 1.3 s of CPU on a 2,000-statement replay that the other threads' lint needs more
     // (the same replay's wall time does not change; bench/RESULTS.md). Set before PGlite compiles its module;
     // node:v8 is loaded only here (a replayed run never needs it).
     (await import('node:v8')).setFlagsFromString('--liftoff-only');
