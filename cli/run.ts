@@ -474,7 +474,8 @@ class Linter {
     // Threads pay for themselves when a schema is built meanwhile or when there are many files: below that, their
     // engine load and the files both threads parse to follow calls cost more than they save (bench/RESULTS.md).
     const forced = this.s.io.env.PGLINT_WORKERS !== undefined && this.s.io.env.PGLINT_WORKERS !== '';
-    if (!forced && migrationFiles.size === 0 && workerFiles.length < PARALLEL_MIN_FILES) {
+    // Few files (a warm run after an edit: the edited file, its importers and the migration files) never do.
+    if (!forced && (workerFiles.length < WORKER_THRESHOLD || (migrationFiles.size === 0 && workerFiles.length < PARALLEL_MIN_FILES))) {
       await pool.terminate();
       await this.prepare(project);
       return [...misses];
