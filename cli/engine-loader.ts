@@ -22,15 +22,15 @@ export function loadEngine(): Promise<Engine> {
 /** V8's code cache for dist/engine.js, written by the build (scripts/build.mjs) after a warm-up lint. */
 export const CODE_CACHE_FILE = 'engine.js.v8cache';
 
-/**
- * dist/engine.js compiled with the build's V8 code cache when there is one that this Node accepts (same V8
- * version and flags): the bytecode of every function the warm-up ran is read instead of compiled, which saves
- * about two thirds of the engine's load (once per run and per worker thread; bench/RESULTS.md). Without a
- * usable cache it is a plain require.
- */
 /** How this thread loaded the engine (PGLINT_DEBUG=1 prints it). */
 export const engineLoad: { codeCache?: 'used' | 'rejected' | 'missing'; ms?: number } = {};
 
+/**
+ * dist/engine.js compiled with the build's V8 code cache when there is one that this Node accepts (same V8
+ * version and flags): the bytecode of every function the warm-up ran is read instead of compiled, which saves
+ * about two thirds of the engine's load (once per run and per worker thread; bench/RESULTS.md). A rejected
+ * cache only costs the read; without one it is a plain require.
+ */
 function requireEngine(): Engine {
   const t0 = performance.now();
   try {
@@ -50,18 +50,22 @@ function requireEngineOnce(): Engine {
   }
   // The engine must not use import(): a function compiled from the code cache has no loader for it (the engine
   // requires PGlite and pg; tests/engine-load.test.ts runs a schema build through it).
-  const loaded = cachedData && compileEngine(file, cachedData);
-  engineLoad.codeCache = !loaded ? 'missing' : loaded.rejected ? 'rejected' : 'used';
-  return loaded && !loaded.rejected ? (loaded.exports as Engine) : (require('./engine') as Engine);
+  if (!cachedData) {
+    engineLoad.codeCache = 'missing';
+    return require('./engine') as Engine;
+  }
+  const loaded = compileEngine(file, cachedData);
+  engineLoad.codeCache = loaded.rejected ? 'rejected' : 'used';
+  return loaded.exports as Engine;
 }
 
 /**
  * Compiles and runs a CommonJS bundle as `require` would (registered in the require cache), with V8 code cache
- * data when given. `rejected`: V8 refused the data; the module is then not run (the caller requires it).
+ * data when given. `rejected`: V8 refused the data (the script was then compiled as usual and still runs).
  */
 export function compileEngine(file: string, cachedData?: Buffer): { exports: unknown; rejected: boolean; script: vm.Script } {
   const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
-  if (cachedData && script.cachedDataRejected) return { exports: undefined, rejected: true, script };
+  const rejected = cachedData !== undefined && script.cachedDataRejected === true;
   const m = new Module(file, module);
   m.filename = file;
   m.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
@@ -74,7 +78,7 @@ export function compileEngine(file: string, cachedData?: Buffer): { exports: unk
     throw e;
   }
   m.loaded = true;
-  return { exports: m.exports, rejected: false, script };
+  return { exports: m.exports, rejected, script };
 }
 
 /** Rule metadata and the build id, written by scripts/build.mjs next to the bundles (dist/rules-meta.json). */

@@ -355,6 +355,7 @@ class Linter {
   inputs(): string[] {
     const out = new Set(this.inputPaths);
     const migrations = [...this.migrationRels.map((r) => this.abs(r)), ...(this.project?.migrationFiles() ?? [])];
+    // A migration's folder and the one above: tools that keep one folder per migration (Prisma) add a folder.
     for (const f of migrations) out.add(f).add(path.dirname(f)).add(path.dirname(path.dirname(f)));
     return [...out];
   }
