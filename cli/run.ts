@@ -254,8 +254,15 @@ type EngineProject = InstanceType<Engine['Project']>;
 
 /** Below this many files to analyse, threads cost more than they save (engine load per worker). */
 const WORKER_THRESHOLD = 200;
-/** Without migrations to replay meanwhile, threads need this many files that reach a database to pay off. */
+/**
+ * Without migrations to replay meanwhile, threads need this many files that reach a database, and more than two
+ * cores, to pay off. On two cores one thread is faster at any size measured: the second thread's engine load, the
+ * files both parse to follow calls and two heaps' garbage collection cost more than it saves (generated corpus
+ * without its migrations, 2,104 files: 8.5–8.8 s and 13.2–13.7 s of CPU with two threads, 7.3–8.3 s and 9.0–10.1 s
+ * with one; bench/RESULTS.md).
+ */
 const PARALLEL_MIN_FILES = 1_500;
+const PARALLEL_MIN_THREADS = 3;
 
 interface LinterSettings {
   root: string;
@@ -443,6 +450,11 @@ class Linter {
     return misses > WORKER_THRESHOLD ? Math.min(cores, 4) : 1;
   }
 
+  /** PGLINT_WORKERS=N set: threads are used as told, whatever pays off. */
+  private forcedThreads(): boolean {
+    return this.s.io.env.PGLINT_WORKERS !== undefined && this.s.io.env.PGLINT_WORKERS !== '';
+  }
+
   private startPool(misses: number): WorkerPool | undefined {
     const file = workerFile();
     const count = this.workerCount(misses);
@@ -474,9 +486,10 @@ class Linter {
     );
     // Threads pay for themselves when a schema is built meanwhile or when there are many files: below that, their
     // engine load and the files both threads parse to follow calls cost more than they save (bench/RESULTS.md).
-    const forced = this.s.io.env.PGLINT_WORKERS !== undefined && this.s.io.env.PGLINT_WORKERS !== '';
+    const forced = this.forcedThreads();
     // Few files (a warm run after an edit: the edited file, its importers and the migration files) never do.
-    if (!forced && (workerFiles.length < WORKER_THRESHOLD || (migrationFiles.size === 0 && workerFiles.length < PARALLEL_MIN_FILES))) {
+    const withoutSchemaTooFew = workerFiles.length < PARALLEL_MIN_FILES || pool.size + 1 < PARALLEL_MIN_THREADS;
+    if (!forced && (workerFiles.length < WORKER_THRESHOLD || (migrationFiles.size === 0 && withoutSchemaTooFew))) {
       await pool.terminate();
       await this.prepare(project);
       return [...misses];
@@ -577,8 +590,10 @@ class Linter {
       data = this.cache.load();
       if (data && data.globalKey !== G) data = undefined;
     }
-    // A cold run: start the workers now, they load the engine while this thread reads the import graph.
-    if (!data && !this.prepared && !this.pool) this.pool = this.startPool(files.length);
+    // A cold run: start the workers now, they load the engine while this thread reads the import graph. With fewer
+    // threads than PARALLEL_MIN_THREADS they only pay off when a schema is built meanwhile, which the engine tells
+    // (step 3): they start then.
+    if (!data && !this.prepared && !this.pool && this.workerCount(files.length) >= PARALLEL_MIN_THREADS) this.pool = this.startPool(files.length);
     if (this.cache) {
       // The cached graph holds when the file list is the same and no file of the closure changed.
       if (data && data.fileSetKey === fileSetKey) {
@@ -648,12 +663,15 @@ class Linter {
     if (misses.length) {
       let pool = this.pool;
       this.pool = undefined;
-      if (!pool && !this.prepared && this.workerCount(misses.length) >= 2) pool = this.startPool(misses.length);
-      else if (pool && (this.prepared || this.workerCount(misses.length) < 2)) {
+      const threads = this.workerCount(misses.length);
+      if (pool && (this.prepared || threads < 2)) {
         await pool.terminate();
         pool = undefined;
       }
+      // Before the engine loads when threads pay off anyway; after, only when there are migrations to replay.
+      if (!pool && !this.prepared && threads >= PARALLEL_MIN_THREADS) pool = this.startPool(misses.length);
       const project = await this.ensureProject();
+      if (!pool && !this.prepared && threads >= 2 && (this.forcedThreads() || project.migrationFiles().length > 0)) pool = this.startPool(misses.length);
       let rest = misses;
       if (pool) {
         rest = await this.lintWithWorkers(pool, project, misses, results);
