@@ -255,7 +255,7 @@ type EngineProject = InstanceType<Engine['Project']>;
 /** Below this many files to analyse, threads cost more than they save (engine load per worker). */
 const WORKER_THRESHOLD = 200;
 /**
- * Without migrations to replay meanwhile, threads need this many files that reach a database, and more than two
+ * Without migrations to replay in PGlite meanwhile, threads need this many files that reach a database, and more than two
  * cores, to pay off. On two cores one thread is faster at any size measured: the second thread's engine load, the
  * files both parse to follow calls and two heaps' garbage collection cost more than it saves (generated corpus
  * without its migrations, 2,104 files: 8.5–8.8 s and 13.2–13.7 s of CPU with two threads, 7.3–8.3 s and 9.0–10.1 s
@@ -484,12 +484,12 @@ class Linter {
       misses.filter((f) => reach.get(path.resolve(f)) === true && !migrationFiles.has(f)),
       (f) => project.depsOf(f),
     );
-    // Threads pay for themselves when a schema is built meanwhile or when there are many files: below that, their
+    // Threads pay for themselves when PGlite replays migrations meanwhile or when there are many files: below that, their
     // engine load and the files both threads parse to follow calls cost more than they save (bench/RESULTS.md).
     const forced = this.forcedThreads();
     // Few files (a warm run after an edit: the edited file, its importers and the migration files) never do.
-    const withoutSchemaTooFew = workerFiles.length < PARALLEL_MIN_FILES || pool.size + 1 < PARALLEL_MIN_THREADS;
-    if (!forced && (workerFiles.length < WORKER_THRESHOLD || (migrationFiles.size === 0 && withoutSchemaTooFew))) {
+    const withoutReplayTooFew = workerFiles.length < PARALLEL_MIN_FILES || pool.size + 1 < PARALLEL_MIN_THREADS;
+    if (!forced && (workerFiles.length < WORKER_THRESHOLD || (withoutReplayTooFew && !(await project.needsDatabaseReplay())))) {
       await pool.terminate();
       await this.prepare(project);
       return [...misses];
@@ -591,7 +591,7 @@ class Linter {
       if (data && data.globalKey !== G) data = undefined;
     }
     // A cold run: start the workers now, they load the engine while this thread reads the import graph. With fewer
-    // threads than PARALLEL_MIN_THREADS they only pay off when a schema is built meanwhile, which the engine tells
+    // threads than PARALLEL_MIN_THREADS they only pay off when PGlite replays migrations meanwhile, which the engine tells
     // (step 3): they start then.
     if (!data && !this.prepared && !this.pool && this.workerCount(files.length) >= PARALLEL_MIN_THREADS) this.pool = this.startPool(files.length);
     if (this.cache) {
@@ -668,10 +668,10 @@ class Linter {
         await pool.terminate();
         pool = undefined;
       }
-      // Before the engine loads when threads pay off anyway; after, only when there are migrations to replay.
+      // Before the engine loads when threads pay off anyway; after, only when PGlite will replay migrations.
       if (!pool && !this.prepared && threads >= PARALLEL_MIN_THREADS) pool = this.startPool(misses.length);
       const project = await this.ensureProject();
-      if (!pool && !this.prepared && threads >= 2 && (this.forcedThreads() || project.migrationFiles().length > 0)) pool = this.startPool(misses.length);
+      if (!pool && !this.prepared && threads >= 2 && (this.forcedThreads() || (await project.needsDatabaseReplay()))) pool = this.startPool(misses.length);
       let rest = misses;
       if (pool) {
         rest = await this.lintWithWorkers(pool, project, misses, results);

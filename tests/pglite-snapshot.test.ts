@@ -44,8 +44,8 @@ describe('PGlite snapshot', () => {
     test(`${layout}: same schema, errors and relations from the snapshot and from initdb`, async () => {
       const set = discoverMigrations(path.join(FIXTURES, layout));
       expect(set.migrations.length).toBeGreaterThan(0);
-      const fromSnapshot = await buildSchema(set, { cacheDir: false });
-      const fromInitdb = await buildSchema(set, { cacheDir: false, snapshot: false });
+      const fromSnapshot = await buildSchema(set, { cacheDir: false, simulate: false });
+      const fromInitdb = await buildSchema(set, { cacheDir: false, snapshot: false, simulate: false });
       expect(fromSnapshot.schema).toEqual(fromInitdb.schema);
       expect(fromSnapshot.errors).toEqual(fromInitdb.errors);
       expect(fromSnapshot.relationsBefore).toEqual(fromInitdb.relationsBefore);

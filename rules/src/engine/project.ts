@@ -18,6 +18,7 @@ import { RULES } from '../registry';
 import { initSqlParser } from './sqlparse';
 import { discoverMigrations, buildSchema, ensureParser, lintMigrationsSync, type MigrationSet, type Schema, type SchemaBuild } from '../migrations';
 import { prismaModelFindings, projectModelOptions, codeUsages } from '../migrations/project-hooks';
+import { simulateMigrations } from '../migrations/simulate';
 import { listDirOnDisk, readTextFile } from './read';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -196,6 +197,17 @@ export class Project {
     }
   }
   private discovered?: MigrationSet;
+
+  /**
+   * Whether `prepare()` will start PGlite to replay the migrations: false when there are none, or when their
+   * statements are all ones whose effect is worked out without it (rules/src/migrations/simulate.ts). A schema
+   * cached by an earlier run is not looked at.
+   */
+  async needsDatabaseReplay(): Promise<boolean> {
+    if (!this.migrationFiles().length || !this.discovered) return false;
+    await initSqlParser();
+    return !simulateMigrations(this.discovered);
+  }
 
   /**
    * What `prepare()` found, as plain data another Project over the same root can adopt (a CLI worker thread):

@@ -13,6 +13,7 @@ import * as zlib from 'node:zlib';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Migration, MigrationError, MigrationSet, MigrationStatement, Schema, SchemaBuild, SchemaRelation } from './types';
 import { PGLINT_VERSION, sha256 } from './util';
+import { simulateMigrations, TX_CONTROL } from './simulate';
 
 export interface BuildOptions {
   /** Cache folder; false disables the cache. Default: <root>/node_modules/.cache/pglint (or the OS temp folder). */
@@ -23,6 +24,11 @@ export interface BuildOptions {
   keepDatabase?: boolean;
   /** Start from the data-dir snapshot shipped in dist/ when it matches the installed PGlite (default true). */
   snapshot?: boolean;
+  /**
+   * Work the schema out from the statements' parse trees when each is one Postgres certainly accepts
+   * (simulate.ts), and start PGlite only otherwise (default true; not with `pglite` or `keepDatabase`).
+   */
+  simulate?: boolean;
 }
 
 export interface BuildResult extends SchemaBuild {
@@ -30,7 +36,6 @@ export interface BuildResult extends SchemaBuild {
   db?: PGlite;
 }
 
-const TX_CONTROL = /^\s*(BEGIN|COMMIT|END|ROLLBACK|START\s+TRANSACTION|ABORT)\b\s*(TRANSACTION|WORK)?\s*;?\s*$/i;
 
 export function migrationsKey(set: MigrationSet): string {
   return sha256([PGLINT_VERSION, ...set.migrations.flatMap((m) => [path.relative(set.root, m.file), m.tool, m.text])]);
@@ -261,6 +266,18 @@ export async function applyMigrations(db: PGlite, migrations: Migration[]): Prom
   return { errors, relationsBefore };
 }
 
+function writeCache(dir: string, key: string, build: SchemaBuild): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const file = cacheFile(dir, key);
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(build));
+    fs.renameSync(tmp, file);
+  } catch {
+    /* cache is best effort */
+  }
+}
+
 export async function buildSchema(set: MigrationSet, options: BuildOptions = {}): Promise<BuildResult> {
   const key = migrationsKey(set);
   const cacheDir = options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir(set.root));
@@ -270,6 +287,16 @@ export async function buildSchema(set: MigrationSet, options: BuildOptions = {})
       if (cached.key === key) return { ...cached, fromCache: true, pgliteStartMs: 0 };
     } catch {
       /* no cache entry */
+    }
+  }
+  if (options.simulate !== false && !options.pglite && !options.keepDatabase) {
+    const t0 = Date.now();
+    const simulated = simulateMigrations(set);
+    if (simulated) {
+      if (process.env.PGLINT_DEBUG === '1') process.stderr.write(`pglint: schema: worked out from the statements in ${Date.now() - t0} ms (PGlite not needed)\n`);
+      const build: SchemaBuild = { ...simulated, errors: [], key, fromCache: false, pgliteStartMs: 0, simulated: true };
+      if (cacheDir) writeCache(cacheDir, key, build);
+      return build;
     }
   }
   let db = options.pglite;
@@ -290,17 +317,7 @@ export async function buildSchema(set: MigrationSet, options: BuildOptions = {})
       process.stderr.write(`pglint: schema: PGlite start ${pgliteStartMs} ms, ${statements} statements applied in ${t1 - t0} ms, read in ${Date.now() - t1} ms\n`);
     }
     const build: SchemaBuild = { schema, errors, key, fromCache: false, pgliteStartMs, relationsBefore };
-    if (cacheDir) {
-      try {
-        fs.mkdirSync(cacheDir, { recursive: true });
-        const file = cacheFile(cacheDir, key);
-        const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, JSON.stringify(build));
-        fs.renameSync(tmp, file);
-      } catch {
-        /* cache is best effort */
-      }
-    }
+    if (cacheDir) writeCache(cacheDir, key, build);
     return options.keepDatabase ? { ...build, db } : build;
   } finally {
     if (!options.keepDatabase && !options.pglite) await db.close();

@@ -116,6 +116,8 @@ export interface SchemaBuild {
   pgliteStartMs: number;
   /** Relations (schema.name) as they existed before each migration ran, by migration file. */
   relationsBefore: Record<string, string[]>;
+  /** Worked out from the statements' parse trees (every one certainly accepted): PGlite was not started. */
+  simulated?: boolean;
 }
 
 /** A problem found in a SQL text, at offsets inside that text. */
