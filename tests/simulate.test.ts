@@ -108,6 +108,47 @@ const PROVED: [string, string[]][] = [
      CREATE TABLE app.products (id serial PRIMARY KEY, title text NOT NULL);
      ALTER TABLE app.products ALTER COLUMN title DROP NOT NULL;`,
   ]],
+  ['foreign keys: column and table level, composite, to itself, to a unique index, added later', [
+    `CREATE TABLE orgs (id bigserial PRIMARY KEY, slug varchar(40) NOT NULL UNIQUE);
+     CREATE TABLE users (
+       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+       org_id bigint NOT NULL REFERENCES orgs ON DELETE CASCADE,
+       org_slug text REFERENCES orgs (slug) ON UPDATE CASCADE,
+       manager_id int REFERENCES users (id) DEFERRABLE INITIALLY DEFERRED,
+       CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id) MATCH FULL
+     );
+     CREATE TABLE seats (org_id bigint, n int, PRIMARY KEY (org_id, n));
+     CREATE TABLE holders (org_id int, n smallint, user_id bigint, FOREIGN KEY (n, org_id) REFERENCES seats (n, org_id));`,
+    `CREATE TABLE codes (code text);
+     CREATE UNIQUE INDEX codes_code_idx ON codes (code);
+     ALTER TABLE users ADD COLUMN code varchar(10) REFERENCES codes (code);
+     ALTER TABLE holders ADD CONSTRAINT holders_user_fk FOREIGN KEY (user_id) REFERENCES users NOT VALID,
+       ADD CONSTRAINT holders_pk PRIMARY KEY (org_id, n), ADD UNIQUE (user_id);
+     DROP TABLE holders;
+     CREATE TABLE holders (id int PRIMARY KEY);
+     ALTER TABLE users RENAME COLUMN org_slug TO slug;
+     ALTER TABLE orgs RENAME TO organisations;`,
+  ]],
+  ['checks, partial indexes, JSON and numeric defaults', [
+    `CREATE TABLE products (
+       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+       sku text NOT NULL UNIQUE,
+       price_cents integer NOT NULL CHECK (price_cents >= 0),
+       stock integer NOT NULL DEFAULT 0 CHECK (stock >= 0 AND stock < 1000000),
+       state text NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'live') OR state IS NULL),
+       total numeric(12, 2) NOT NULL DEFAULT 0,
+       ratio numeric(5, 3) DEFAULT 12.5,
+       payload jsonb NOT NULL DEFAULT '{}',
+       tags json DEFAULT '["a", 1, null]',
+       CHECK (price_cents <= total),
+       CONSTRAINT products_state_known CHECK (NOT (state = ''))
+     );
+     CREATE INDEX products_live_idx ON products (sku) WHERE state = 'live' AND stock > 0;
+     CREATE UNIQUE INDEX products_sku_live ON products (sku) WHERE state <> 'draft';`,
+    `ALTER TABLE products ADD CONSTRAINT products_stock_cap CHECK (stock <= 5000) NOT VALID;
+     ALTER TABLE products ADD COLUMN weight numeric CHECK (weight > 0.5);
+     ALTER TABLE products VALIDATE CONSTRAINT products_stock_cap;`,
+  ]],
   ['a name longer than 63 bytes (the parser shortens it, as Postgres does)', [`CREATE TABLE ${'x'.repeat(70)} (a int);`]],
   ['CREATE TABLE IF NOT EXISTS over an index or a sequence name', [
     `CREATE TABLE a (id serial PRIMARY KEY);
@@ -128,8 +169,23 @@ const GIVES_UP: [string, string[]][] = [
   ['a default out of range', ['CREATE TABLE t (a smallint DEFAULT 40000);']],
   ['a default on a sized character column', ["CREATE TABLE t (a char(2) DEFAULT 'abc');"]],
   ['now() into text', ['CREATE TABLE t (a text DEFAULT now());']],
-  ['a foreign key', ['CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (a_id int REFERENCES a (id));']],
-  ['a CHECK constraint', ['CREATE TABLE t (a int CHECK (a > 0));']],
+  ['a foreign key to a missing table', ['CREATE TABLE b (a_id int REFERENCES a (id));']],
+  ['a foreign key to columns no key covers', ['CREATE TABLE a (id int PRIMARY KEY, code text); CREATE TABLE b (code text REFERENCES a (code));']],
+  ['a foreign key to a table without a primary key', ['CREATE TABLE a (id int); CREATE TABLE b (a_id int REFERENCES a);']],
+  ['a foreign key between text and integer', ['CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (a_id text REFERENCES a (id));']],
+  ['dropping a table another one references', ['CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (a_id int REFERENCES a); DROP TABLE a;']],
+  ['dropping a referencing column', ['CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (a_id int REFERENCES a); ALTER TABLE b DROP COLUMN a_id;']],
+  ['two constraints of one table with one name', ['CREATE TABLE a (id int PRIMARY KEY, x int); ALTER TABLE a ADD CONSTRAINT a_pkey FOREIGN KEY (x) REFERENCES a;']],
+  ['MATCH PARTIAL (not implemented by Postgres)', ['CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (a_id int REFERENCES a MATCH PARTIAL);']],
+  ['validating a constraint whose generated name is not modelled', ['CREATE TABLE t (a int CHECK (a > 0)); ALTER TABLE t VALIDATE CONSTRAINT t_a_check;']],
+  ['validating a primary key (Postgres: not a foreign key or check constraint)', ['CREATE TABLE t (a int PRIMARY KEY); ALTER TABLE t VALIDATE CONSTRAINT t_pkey;']],
+  ['a CHECK calling a function', ['CREATE TABLE t (a text CHECK (length(a) > 0));']],
+  ['a CHECK comparing text with a number', ['CREATE TABLE t (a text CHECK (a > 0));']],
+  ['a CHECK on a column the table does not have', ['CREATE TABLE t (a int CHECK (b > 0));']],
+  ['a numeric default too large for its precision', ['CREATE TABLE t (a numeric(4, 2) DEFAULT 100);']],
+  ['a JSON default that is not JSON', ["CREATE TABLE t (a jsonb DEFAULT 'nope');"]],
+  ['a partial index whose predicate calls a function', ['CREATE TABLE t (a text); CREATE INDEX ON t (a) WHERE lower(a) = a;']],
+  ['a foreign key to a partial unique index', ['CREATE TABLE a (c text); CREATE UNIQUE INDEX a_c ON a (c) WHERE c <> \'\'; CREATE TABLE b (c text REFERENCES a (c));']],
   ['a view', ['CREATE TABLE t (a int); CREATE VIEW v AS SELECT a FROM t;']],
   ['an enum type', ["CREATE TYPE mood AS ENUM ('ok'); CREATE TABLE t (m mood);"]],
   ['data', ['CREATE TABLE t (a int); INSERT INTO t VALUES (1);']],

@@ -13,7 +13,7 @@ import * as zlib from 'node:zlib';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Migration, MigrationError, MigrationSet, MigrationStatement, Schema, SchemaBuild, SchemaRelation } from './types';
 import { PGLINT_VERSION, sha256 } from './util';
-import { simulateMigrations, TX_CONTROL } from './simulate';
+import { lastGiveUp, simulateMigrations, TX_CONTROL } from './simulate';
 
 export interface BuildOptions {
   /** Cache folder; false disables the cache. Default: <root>/node_modules/.cache/pglint (or the OS temp folder). */
@@ -297,6 +297,9 @@ export async function buildSchema(set: MigrationSet, options: BuildOptions = {})
       const build: SchemaBuild = { ...simulated, errors: [], key, fromCache: false, pgliteStartMs: 0, simulated: true };
       if (cacheDir) writeCache(cacheDir, key, build);
       return build;
+    }
+    if (process.env.PGLINT_DEBUG === '1' && lastGiveUp) {
+      process.stderr.write(`pglint: schema: PGlite needed from ${path.relative(set.root, lastGiveUp.file)}: ${lastGiveUp.sql.replace(/\s+/g, ' ').trim().slice(0, 100)}\n`);
     }
   }
   let db = options.pglite;

@@ -18,6 +18,9 @@ import type { MigrationSet, Schema, SchemaColumn, SchemaRelation } from './types
 /** Statements the schema build skips (each statement already runs in its own transaction). */
 export const TX_CONTROL = /^\s*(BEGIN|COMMIT|END|ROLLBACK|START\s+TRANSACTION|ABORT)\b\s*(TRANSACTION|WORK)?\s*;?\s*$/i;
 
+/** Where the model last gave up (for PGLINT_DEBUG): the migration file and the statement. */
+export let lastGiveUp: { file: string; sql: string } | undefined;
+
 export interface SimulatedBuild {
   schema: Schema;
   /** Relations (schema.name) before each migration, as `applyMigrations` reports them. */
@@ -52,7 +55,16 @@ interface Table {
   owned: Set<string>;
   /** Index names that back a constraint (DROP INDEX on them fails). */
   constraintIndexes: Set<string>;
-  hasPrimaryKey: boolean;
+  /** Its primary key's columns. */
+  primaryKey?: Column[];
+  /** Column sets a foreign key may reference: primary key, UNIQUE constraints, plain unique indexes. */
+  keys: { columns: Column[]; index: string }[];
+  /** Names of its constraints (unique per table), and among them the CHECK and FOREIGN KEY ones known by name. */
+  constraintNames: Set<string>;
+  validatable: Set<string>;
+  /** Tables whose foreign keys point to it, and the tables it points to. */
+  referencedBy: Set<Table>;
+  references: Set<Table>;
   /** Columns some index or constraint uses (dropping them would drop those too). */
   indexedColumns: Set<string>;
 }
@@ -115,6 +127,33 @@ class Catalog {
   /** Per schema: pg_class names. */
   private readonly names = new Map<string, Map<string, Holder>>();
   readonly tables = new Map<string, Table>();
+  /** Per schema: constraint names (generated names avoid all of them). */
+  private readonly constraints = new Map<string, Set<string>>();
+
+  /** Gives a table's constraint a name: unique in the table, and for a generated one, in the schema. */
+  nameConstraint(t: Table, name: string, generated: boolean): void {
+    let names = this.constraints.get(t.schema);
+    if (!names) this.constraints.set(t.schema, (names = new Set()));
+    check(Buffer.byteLength(name) <= NAMEDATALEN_MAX && !t.constraintNames.has(name) && !(generated && names.has(name)));
+    t.constraintNames.add(name);
+    names.add(name);
+  }
+
+  /** Marks a name as possibly used by one of the table's constraints (no check). */
+  reserveConstraintName(t: Table, name: string): void {
+    let names = this.constraints.get(t.schema);
+    if (!names) this.constraints.set(t.schema, (names = new Set()));
+    t.constraintNames.add(name);
+    names.add(name);
+  }
+
+  /** Forgets a dropped table's constraint names (unless another table of the schema uses the same name). */
+  dropConstraintNames(t: Table): void {
+    const names = this.constraints.get(t.schema);
+    for (const n of t.constraintNames) {
+      if (![...this.tables.values()].some((o) => o !== t && o.schema === t.schema && o.constraintNames.has(n))) names?.delete(n);
+    }
+  }
 
   private space(schema: string): Map<string, Holder> {
     let m = this.names.get(schema);
@@ -203,6 +242,104 @@ function columnType(tn: AnyNode | undefined): { base: string; display: string; a
   return { base, display: array ? `${display}[]` : display, array, serial: false };
 }
 
+/** A plain decimal literal (no exponent) that fits the column's numeric(p,s) without overflow (other floats: any). */
+function fitsNumeric(literal: string, display: string): boolean {
+  if (!/^\d+(\.\d*)?$|^\.\d+$/.test(literal)) return false;
+  const m = /^numeric\((\d+),(\d+)\)$/.exec(display);
+  if (!m) return true;
+  const integer = literal.split('.')[0]!.replace(/^0+/, '');
+  return integer.length <= Number(m[1]) - Number(m[2]);
+}
+
+/** A JSON text Postgres's json and jsonb inputs accept (JSON.parse agrees, and jsonb refuses \u0000). */
+function isJson(text: string): boolean {
+  if (/\\u0000/i.test(text)) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The table's column a ColumnRef names (unqualified, or qualified by the table's own name). */
+function columnOf(t: Table, e: AnyNode | undefined): Column | undefined {
+  const fields = e?.ColumnRef?.fields as AnyNode[] | undefined;
+  if (!fields || fields.length < 1 || fields.length > 2) return undefined;
+  const names = fields.map(str);
+  if (names.some((n) => typeof n !== 'string') || (names.length === 2 && names[0] !== t.name)) return undefined;
+  return t.columns.find((c) => c.name === names[names.length - 1]);
+}
+
+/** A constant compared with a column: certainly of a type Postgres compares it with. */
+function comparable(e: AnyNode | undefined, col: Column): boolean {
+  const c = e?.A_Const;
+  if (!c || c.isnull) return false;
+  const family = TYPES[col.base]!.family;
+  if (c.ival) return family === 'int' ? Math.abs(typeof c.ival.ival === 'number' ? c.ival.ival : 0) <= INT_RANGE[col.base]! : family === 'num';
+  if (c.fval) return family === 'num';
+  if (c.boolval) return family === 'bool';
+  if (c.sval) return col.base === 'text' || col.base === 'varchar';
+  return false;
+}
+
+/**
+ * A boolean expression over the table's columns that Postgres certainly accepts as a CHECK constraint or an index
+ * predicate: comparisons of a column with a constant of its kind or with a column of the same kind, IN lists,
+ * IS [NOT] NULL, AND / OR / NOT of those. The columns it reads are added to `used`.
+ */
+function predicateOk(t: Table, e: AnyNode | undefined, used: Set<string>, depth = 0): boolean {
+  if (!e || depth > 32) return false;
+  const b = e.BoolExpr;
+  if (b) {
+    const args = (b.args ?? []) as AnyNode[];
+    return args.length > 0 && (b.boolop !== 'NOT_EXPR' || args.length === 1) && args.every((a) => predicateOk(t, a, used, depth + 1));
+  }
+  if (e.NullTest) {
+    const col = columnOf(t, e.NullTest.arg);
+    if (col) used.add(col.name);
+    return !!col && !e.NullTest.argisrow;
+  }
+  const a = e.A_Expr;
+  if (!a) return false;
+  const op = (a.name as AnyNode[] | undefined)?.length === 1 ? str(a.name[0]) : undefined;
+  const col = columnOf(t, a.lexpr);
+  if (!col || col.array || !op) return false;
+  used.add(col.name);
+  if (a.kind === 'AEXPR_OP' && ['=', '<>', '!=', '<', '<=', '>', '>='].includes(op)) {
+    if (comparable(a.rexpr, col)) return true;
+    const other = columnOf(t, a.rexpr);
+    if (!other || other.array) return false;
+    used.add(other.name);
+    const fa = TYPES[col.base]!.family;
+    const fb = TYPES[other.base]!.family;
+    const numeric = (f: string) => f === 'int' || f === 'num';
+    return col.base === other.base || (numeric(fa) && numeric(fb)) || ((col.base === 'text' || col.base === 'varchar') && (other.base === 'text' || other.base === 'varchar'));
+  }
+  if (a.kind === 'AEXPR_IN' && (op === '=' || op === '<>')) {
+    const items = a.rexpr?.List?.items as AnyNode[] | undefined;
+    return !!items && items.length > 0 && items.every((x) => comparable(x, col));
+  }
+  return false;
+}
+
+/** A CHECK constraint (column or table level, CREATE TABLE or ADD CONSTRAINT), once the table's columns exist. */
+function addCheck(cat: Catalog, t: Table, c: AnyNode, column?: string): void {
+  check(c.contype === 'CONSTR_CHECK' && !c.is_no_inherit && !c.cooked_expr);
+  const used = new Set<string>();
+  check(predicateOk(t, c.raw_expr, used));
+  if (c.conname !== undefined) {
+    cat.nameConstraint(t, ident(c.conname), false);
+    t.validatable.add(c.conname);
+  } else {
+    // Postgres names it after a column it reads (or the table) and keeps clear of names in use; which one is not
+    // modelled, so every candidate counts as used (a later constraint with one of those names is left to PGlite).
+    const candidates = [`${t.name}_check`, ...[column, ...used].filter((x) => x).map((x) => `${t.name}_${x}_check`)];
+    for (const n of candidates) cat.reserveConstraintName(t, n);
+  }
+  for (const n of used) t.indexedColumns.add(n);
+}
+
 /** Whether a DEFAULT expression is one Postgres accepts for a column of this type (a narrow, certain set). */
 function defaultFits(expr: AnyNode | undefined, col: { base: string; array: boolean; display: string }): boolean {
   if (!expr || col.array) return false;
@@ -213,11 +350,15 @@ function defaultFits(expr: AnyNode | undefined, col: { base: string; array: bool
     if (c.ival) {
       const v = typeof c.ival.ival === 'number' ? c.ival.ival : 0;
       if (family === 'int') return Math.abs(v) <= INT_RANGE[col.base]!;
-      return family === 'num' && col.display === TYPES[col.base]!.display;
+      return family === 'num' && fitsNumeric(String(Math.abs(v)), col.display);
     }
-    if (c.fval) return family === 'num' && col.display === TYPES[col.base]!.display;
+    if (c.fval) return family === 'num' && typeof c.fval.fval === 'string' && fitsNumeric(c.fval.fval.replace(/^-/, ''), col.display);
     if (c.boolval) return family === 'bool';
-    if (c.sval) return col.base === 'text' || (col.base === 'varchar' && col.display === 'character varying');
+    if (c.sval) {
+      const text = typeof c.sval.sval === 'string' ? c.sval.sval : '';
+      if (col.base === 'json' || col.base === 'jsonb') return isJson(text);
+      return col.base === 'text' || (col.base === 'varchar' && col.display === 'character varying');
+    }
     return false;
   }
   const f = expr.FuncCall;
@@ -237,8 +378,11 @@ function defaultFits(expr: AnyNode | undefined, col: { base: string; array: bool
   return false;
 }
 
-/** Adds a column definition to a table (CREATE TABLE or ALTER TABLE ADD COLUMN). */
-function addColumn(cat: Catalog, t: Table, def: AnyNode | undefined): void {
+/**
+ * Adds a column definition to a table (CREATE TABLE or ALTER TABLE ADD COLUMN). Its REFERENCES and CHECK
+ * constraints are returned, to be added once the statement's other columns and keys exist.
+ */
+function addColumn(cat: Catalog, t: Table, def: AnyNode | undefined): AnyNode[] {
   check(def && !def.collClause && !def.raw_default && !def.cooked_default && !def.identity && !def.generated && !def.storage && !def.compression && !def.fdwoptions && !def.inhcount);
   const name = ident(def!.colname);
   check(!t.columns.some((c) => c.name === name));
@@ -247,10 +391,17 @@ function addColumn(cat: Catalog, t: Table, def: AnyNode | undefined): void {
   let nullable = false;
   let hasDefault = false;
   let identity = false;
-  const constraints: AnyNode[] = (def!.constraints ?? []).map((c: AnyNode) => c.Constraint);
-  check(constraints.every((c) => c));
+  const raw: AnyNode[] = (def!.constraints ?? []).map((c: AnyNode) => c.Constraint);
+  check(raw.every((c) => c));
+  // DEFERRABLE / INITIALLY … written after a column's REFERENCES are separate items of the parse tree; they only
+  // change when the key is checked. After anything else they are left to PGlite.
+  const constraints = raw.filter((c, i) => {
+    if (!/^CONSTR_ATTR_/.test(c.contype)) return true;
+    check(raw.slice(0, i).reverse().find((p) => !/^CONSTR_ATTR_/.test(p.contype))?.contype === 'CONSTR_FOREIGN');
+    return false;
+  });
   for (const c of constraints) {
-    check(!c.deferrable && !c.initdeferred && !c.skip_validation && c.is_no_inherit !== true);
+    check(c.is_no_inherit !== true && (c.contype === 'CONSTR_FOREIGN' || (!c.deferrable && !c.initdeferred && !c.skip_validation)));
     switch (c.contype) {
       case 'CONSTR_NOTNULL':
         check(!c.conname);
@@ -269,9 +420,11 @@ function addColumn(cat: Catalog, t: Table, def: AnyNode | undefined): void {
         break;
       case 'CONSTR_PRIMARY':
       case 'CONSTR_UNIQUE':
+      case 'CONSTR_FOREIGN':
+      case 'CONSTR_CHECK':
         break; // after the column exists (below)
       default:
-        unsure(); // CHECK, REFERENCES, GENERATED … need more than names
+        unsure(); // GENERATED, EXCLUDE … need more than names
     }
   }
   check(!(notNull && nullable) && !(nullable && (identity || type.serial)));
@@ -292,6 +445,9 @@ function addColumn(cat: Catalog, t: Table, def: AnyNode | undefined): void {
     if (c.contype === 'CONSTR_PRIMARY') addKey(cat, t, [name], 'pkey', c);
     else if (c.contype === 'CONSTR_UNIQUE') addKey(cat, t, [name], 'key', c);
   }
+  return constraints
+    .filter((c) => c.contype === 'CONSTR_FOREIGN' || c.contype === 'CONSTR_CHECK')
+    .map((c) => (c.contype === 'CONSTR_FOREIGN' ? { ...c, fk_attrs: [{ String: { sval: name } }] } : { ...c, column: name }));
 }
 
 /** A PRIMARY KEY or UNIQUE constraint on existing columns: its index (named as Postgres names it). */
@@ -301,15 +457,57 @@ function addKey(cat: Catalog, t: Table, columns: string[], label: 'pkey' | 'key'
   const cols = columns.map((n) => t.columns.find((x) => x.name === n));
   check(cols.every((x) => x && TYPES[x.base]!.btree));
   if (label === 'pkey') {
-    check(!t.hasPrimaryKey && cols.every((x) => !x!.explicitNull));
-    t.hasPrimaryKey = true;
+    check(!t.primaryKey && cols.every((x) => !x!.explicitNull));
+    t.primaryKey = cols as Column[];
     for (const x of cols) x!.nullable = false;
   }
   const index = c.conname !== undefined ? ident(c.conname) : label === 'pkey' ? `${t.name}_pkey` : `${t.name}_${columns.join('_')}_key`;
+  // The constraint takes the index's name: used by another constraint of the table, it fails; a generated name
+  // Postgres also keeps clear of every constraint name of the schema (it would pick another: not modelled).
+  cat.nameConstraint(t, index, c.conname === undefined);
   cat.take(t.schema, index, { kind: 'index', table: t });
   t.owned.add(index);
   t.constraintIndexes.add(index);
+  t.keys.push({ columns: cols as Column[], index });
   for (const n of columns) t.indexedColumns.add(n);
+}
+
+/** Types a foreign key may pair (Postgres finds an equality operator between them): same type, integers, text. */
+function pairable(a: Column, b: Column): boolean {
+  if (a.array || b.array) return false;
+  if (a.base === b.base) return true;
+  const fa = TYPES[a.base]!.family;
+  const textual = (x: Column) => x.base === 'text' || x.base === 'varchar';
+  return (fa === 'int' && TYPES[b.base]!.family === 'int') || (textual(a) && textual(b));
+}
+
+/** A FOREIGN KEY from `columns` of `t` (CREATE TABLE, ADD COLUMN … REFERENCES, ADD CONSTRAINT). */
+function addForeignKey(cat: Catalog, t: Table, columns: string[], c: AnyNode): void {
+  check(c.contype === 'CONSTR_FOREIGN' && !c.fk_del_set_cols && c.fk_matchtype !== 'p' && !c.old_conpfeqop && !c.including && !c.options);
+  const fk = columns.map((n) => t.columns.find((x) => x.name === n));
+  check(fk.length > 0 && fk.every((x) => x) && new Set(columns).size === columns.length);
+  const { schema, name } = cat.qualify(c.pktable);
+  const target = cat.table(schema, name);
+  check(target);
+  const pkNames = ((c.pk_attrs ?? []) as AnyNode[]).map(str);
+  let pk: (Column | undefined)[];
+  if (pkNames.length) {
+    check(pkNames.every((n) => typeof n === 'string') && new Set(pkNames).size === pkNames.length);
+    pk = pkNames.map((n) => target!.columns.find((x) => x.name === n));
+  } else pk = target!.primaryKey ?? [];
+  check(pk.length === fk.length && pk.every((x) => x));
+  // The referenced columns must be exactly those of a primary key, UNIQUE constraint or plain unique index.
+  const key = target!.keys.find((k) => k.columns.length === pk.length && pk.every((x) => k.columns.includes(x!)));
+  check(key);
+  fk.forEach((x, i) => check(pairable(x!, pk[i]!)));
+  const conname = c.conname !== undefined ? ident(c.conname) : `${t.name}_${columns.join('_')}_fkey`;
+  cat.nameConstraint(t, conname, c.conname === undefined);
+  t.validatable.add(conname);
+  t.references.add(target!);
+  target!.referencedBy.add(t);
+  target!.constraintIndexes.add(key!.index); // DROP INDEX on it would fail while the key points to it
+  for (const x of fk) t.indexedColumns.add(x!.name);
+  for (const x of pk) target!.indexedColumns.add(x!.name);
 }
 
 function createTable(cat: Catalog, s: AnyNode): void {
@@ -323,23 +521,41 @@ function createTable(cat: Catalog, s: AnyNode): void {
     check(s.if_not_exists); // without IF NOT EXISTS: "already exists", PGlite reports it
     return;
   }
-  const t: Table = { schema, name, columns: [], owned: new Set(), constraintIndexes: new Set(), hasPrimaryKey: false, indexedColumns: new Set() };
+  const t: Table = {
+    schema, name, columns: [], owned: new Set(), constraintIndexes: new Set(), keys: [], constraintNames: new Set(), validatable: new Set(),
+    referencedBy: new Set(), references: new Set(), indexedColumns: new Set(),
+  };
   cat.take(schema, name, { kind: 'table', table: t });
   const elts: AnyNode[] = s.tableElts ?? [];
-  for (const e of elts) if (!e.Constraint) addColumn(cat, t, e.ColumnDef);
+  const foreign: AnyNode[] = [];
+  for (const e of elts) if (!e.Constraint) foreign.push(...addColumn(cat, t, e.ColumnDef));
   for (const e of elts) {
     const c = e.Constraint;
     if (!c) continue;
-    check((c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') && !c.deferrable && !c.initdeferred);
-    const keys = ((c.keys ?? []) as AnyNode[]).map(str);
-    check(keys.every((k) => typeof k === 'string'));
-    addKey(cat, t, keys as string[], c.contype === 'CONSTR_PRIMARY' ? 'pkey' : 'key', c);
+    if (c.contype === 'CONSTR_FOREIGN' || c.contype === 'CONSTR_CHECK') foreign.push(c);
+    else addTableConstraint(cat, t, c);
   }
+  // Foreign keys and checks last: they may point to this table's own keys, read any of its columns.
+  for (const c of foreign) addTableConstraint(cat, t, c);
   cat.tables.set(`${schema}.${name}`, t);
 }
 
+/** PRIMARY KEY (…), UNIQUE (…), FOREIGN KEY (…) REFERENCES … of CREATE TABLE or ALTER TABLE ADD CONSTRAINT. */
+function addTableConstraint(cat: Catalog, t: Table, c: AnyNode | undefined): void {
+  check(c);
+  const names = (list: AnyNode[] | undefined): string[] => {
+    const out = (list ?? []).map(str);
+    check(out.every((k) => typeof k === 'string'));
+    return out as string[];
+  };
+  if (c!.contype === 'CONSTR_FOREIGN') return addForeignKey(cat, t, names(c!.fk_attrs), c!);
+  if (c!.contype === 'CONSTR_CHECK') return addCheck(cat, t, c!, c!.column);
+  check((c!.contype === 'CONSTR_PRIMARY' || c!.contype === 'CONSTR_UNIQUE') && !c!.deferrable && !c!.initdeferred && !c!.skip_validation);
+  addKey(cat, t, names(c!.keys), c!.contype === 'CONSTR_PRIMARY' ? 'pkey' : 'key', c!);
+}
+
 function createIndex(cat: Catalog, s: AnyNode): void {
-  check(!s.primary && !s.isconstraint && !s.concurrent && !s.whereClause && !s.indexIncludingParams && !s.options && !s.tableSpace);
+  check(!s.primary && !s.isconstraint && !s.concurrent && !s.indexIncludingParams && !s.options && !s.tableSpace);
   check(!s.deferrable && !s.initdeferred && s.nulls_not_distinct !== true && (s.accessMethod === undefined || s.accessMethod === 'btree'));
   const { schema, name } = cat.qualify(s.relation);
   const t = cat.table(schema, name);
@@ -351,6 +567,8 @@ function createIndex(cat: Catalog, s: AnyNode): void {
     const col = t!.columns.find((c) => c.name === n);
     check(col && TYPES[col.base]!.btree);
   }
+  const used = new Set<string>();
+  if (s.whereClause) check(predicateOk(t!, s.whereClause, used));
   const index = s.idxname !== undefined ? ident(s.idxname) : `${t!.name}_${columns.join('_')}_idx`;
   if (cat.holder(schema, index)) {
     check(s.idxname !== undefined && s.if_not_exists); // Postgres picks another name for an unnamed index: not modelled
@@ -358,7 +576,9 @@ function createIndex(cat: Catalog, s: AnyNode): void {
   }
   cat.take(schema, index, { kind: 'index', table: t! });
   t!.owned.add(index);
-  for (const n of columns) t!.indexedColumns.add(n);
+  // A partial unique index is no key a foreign key can point to.
+  if (s.unique && !s.whereClause) t!.keys.push({ columns: columns.map((n) => t!.columns.find((c) => c.name === n)!), index });
+  for (const n of [...columns, ...used]) t!.indexedColumns.add(n);
 }
 
 function alterTable(cat: Catalog, s: AnyNode): void {
@@ -380,9 +600,16 @@ function alterTable(cat: Catalog, s: AnyNode): void {
           check(c.missing_ok); // ADD COLUMN IF NOT EXISTS on an existing column: a notice
           break;
         }
-        addColumn(cat, t, col);
+        for (const fk of addColumn(cat, t, col)) addTableConstraint(cat, t, fk);
         break;
       }
+      case 'AT_AddConstraint':
+        addTableConstraint(cat, t, c.def?.Constraint);
+        break;
+      case 'AT_ValidateConstraint':
+        // A CHECK or FOREIGN KEY of this table known by name (the tables are empty: it holds).
+        check(t.validatable.has(c.name));
+        break;
       case 'AT_DropColumn': {
         const i = t.columns.findIndex((x) => x.name === c.name);
         if (i < 0) {
@@ -436,14 +663,20 @@ function drop(cat: Catalog, s: AnyNode): void {
     }
     if (s.removeType === 'OBJECT_TABLE') {
       check(h.kind === 'table');
-      for (const owned of h.table.owned) cat.release(schema, owned);
+      const t = h.table;
+      // Other tables' foreign keys pointing to it: an error, or with CASCADE dropped constraints (not modelled).
+      check([...t.referencedBy].every((o) => o === t));
+      for (const r of t.references) r.referencedBy.delete(t);
+      for (const owned of t.owned) cat.release(schema, owned);
       cat.release(schema, name);
+      cat.dropConstraintNames(t);
       cat.tables.delete(`${schema}.${name}`);
     } else {
       check(h.kind === 'index' && !h.table.constraintIndexes.has(name));
       // The columns it covered may still be covered by another index: kept as indexed (conservative).
       cat.release(schema, name);
       h.table.owned.delete(name);
+      h.table.keys = h.table.keys.filter((k) => k.index !== name);
     }
   }
 }
@@ -517,10 +750,12 @@ const memo = new WeakMap<MigrationSet, SimulatedBuild | null>();
 function simulate(set: MigrationSet): SimulatedBuild | undefined {
   const cat = new Catalog();
   const relationsBefore: Record<string, string[]> = {};
+  let at: { file: string; sql: string } | undefined;
   try {
     for (const m of set.migrations) {
       relationsBefore[m.file] = cat.relationNames();
       for (const st of m.statements) {
+        at = { file: m.file, sql: st.sql };
         if (TX_CONTROL.test(st.sql)) continue;
         const parsed = parseSql(st.sql);
         check(parsed?.ok);
@@ -530,7 +765,10 @@ function simulate(set: MigrationSet): SimulatedBuild | undefined {
       }
     }
   } catch (err) {
-    if (err instanceof Unsure) return undefined;
+    if (err instanceof Unsure) {
+      lastGiveUp = at;
+      return undefined;
+    }
     throw err;
   }
   return { schema: cat.toSchema(), relationsBefore };
