@@ -177,6 +177,9 @@ const GIVES_UP: [string, string[]][] = [
   ['dropping a referencing column', ['CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (a_id int REFERENCES a); ALTER TABLE b DROP COLUMN a_id;']],
   ['two constraints of one table with one name', ['CREATE TABLE a (id int PRIMARY KEY, x int); ALTER TABLE a ADD CONSTRAINT a_pkey FOREIGN KEY (x) REFERENCES a;']],
   ['MATCH PARTIAL (not implemented by Postgres)', ['CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (a_id int REFERENCES a MATCH PARTIAL);']],
+  // Found by tests/simulate-fuzz.test.ts:
+  ['ADD COLUMN IF NOT EXISTS on an existing column with a default of the wrong type (still analysed)', ['CREATE TABLE t (a text); ALTER TABLE t ADD COLUMN IF NOT EXISTS a uuid DEFAULT true;']],
+  ['a column changed and dropped by one ALTER TABLE (Postgres drops first)', ["CREATE TABLE t (a text); ALTER TABLE t ALTER COLUMN a SET DEFAULT 'x', DROP COLUMN a;"]],
   ['validating a constraint whose generated name is not modelled', ['CREATE TABLE t (a int CHECK (a > 0)); ALTER TABLE t VALIDATE CONSTRAINT t_a_check;']],
   ['validating a primary key (Postgres: not a foreign key or check constraint)', ['CREATE TABLE t (a int PRIMARY KEY); ALTER TABLE t VALIDATE CONSTRAINT t_pkey;']],
   ['a CHECK calling a function', ['CREATE TABLE t (a text CHECK (length(a) > 0));']],

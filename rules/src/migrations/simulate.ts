@@ -581,6 +581,28 @@ function createIndex(cat: Catalog, s: AnyNode): void {
   for (const n of [...columns, ...used]) t!.indexedColumns.add(n);
 }
 
+/** Column names an ALTER TABLE subcommand names (the column it adds, drops or changes, the columns of a constraint). */
+function columnsNamedBy(c: AnyNode): string[] {
+  if (typeof c.name === 'string') return [c.name];
+  const col = c.def?.ColumnDef;
+  if (col) return [col.colname];
+  const k = c.def?.Constraint;
+  if (!k) return [];
+  const out = [...(k.keys ?? []), ...(k.fk_attrs ?? [])].map(str).filter((x): x is string => typeof x === 'string');
+  // Columns a CHECK reads: every ColumnRef's last name.
+  const walk = (n: unknown): void => {
+    if (!n || typeof n !== 'object') return;
+    const fields = (n as AnyNode).ColumnRef?.fields as AnyNode[] | undefined;
+    if (fields) {
+      const last = str(fields[fields.length - 1]);
+      if (last) out.push(last);
+    }
+    for (const v of Object.values(n as AnyNode)) walk(v);
+  };
+  walk(k.raw_expr);
+  return [...new Set(out)];
+}
+
 function alterTable(cat: Catalog, s: AnyNode): void {
   check(s.objtype === 'OBJECT_TABLE');
   const { schema, name } = cat.qualify(s.relation);
@@ -589,15 +611,36 @@ function alterTable(cat: Catalog, s: AnyNode): void {
     check(s.missing_ok && !cat.holder(schema, name)); // ALTER TABLE IF EXISTS on a missing table: a notice
     return;
   }
-  for (const item of (s.cmds ?? []) as AnyNode[]) {
-    const c = item.AlterTableCmd;
+  const cmds = ((s.cmds ?? []) as AnyNode[]).map((item) => item.AlterTableCmd);
+  // Postgres runs the subcommands of one ALTER TABLE in passes (drops first, then added columns, then column
+  // changes, then constraints…), not in the order written. Modelled only when no column is named by two of them
+  // (then the order makes no difference) and nothing is validated in the same statement.
+  if (cmds.length > 1) {
+    const seen = new Set<string>();
+    for (const c of cmds) {
+      check(c && c.subtype !== 'AT_ValidateConstraint');
+      for (const n of columnsNamedBy(c)) {
+        check(!seen.has(n));
+        seen.add(n);
+      }
+    }
+  }
+  for (const c of cmds) {
     check(c && (c.behavior === undefined || c.behavior === 'DROP_RESTRICT') && !c.num && !c.newowner && c.recurse !== false);
     switch (c.subtype) {
       case 'AT_AddColumn': {
         const col = c.def?.ColumnDef;
         check(col);
         if (t.columns.some((x) => x.name === col.colname)) {
-          check(c.missing_ok); // ADD COLUMN IF NOT EXISTS on an existing column: a notice
+          // ADD COLUMN IF NOT EXISTS on an existing column: a notice, but the definition is still analysed (a
+          // default of the wrong type fails): only a type and NULL / NOT NULL / DEFAULT that certainly fit.
+          check(c.missing_ok);
+          const type = columnType(col.typeName);
+          check(!type.serial && !col.collClause);
+          for (const k of (col.constraints ?? []) as AnyNode[]) {
+            const x = k.Constraint;
+            check(x && (x.contype === 'CONSTR_NOTNULL' || x.contype === 'CONSTR_NULL' || (x.contype === 'CONSTR_DEFAULT' && defaultFits(x.raw_expr, type))));
+          }
           break;
         }
         for (const fk of addColumn(cat, t, col)) addTableConstraint(cat, t, fk);
