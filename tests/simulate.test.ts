@@ -123,7 +123,8 @@ const PROVED: [string, string[]][] = [
      CREATE UNIQUE INDEX codes_code_idx ON codes (code);
      ALTER TABLE users ADD COLUMN code varchar(10) REFERENCES codes (code);
      ALTER TABLE holders ADD CONSTRAINT holders_user_fk FOREIGN KEY (user_id) REFERENCES users NOT VALID,
-       ADD CONSTRAINT holders_pk PRIMARY KEY (org_id, n), ADD UNIQUE (user_id);
+       ADD CONSTRAINT holders_pk PRIMARY KEY (org_id, n);
+     ALTER TABLE holders ADD UNIQUE (user_id);
      DROP TABLE holders;
      CREATE TABLE holders (id int PRIMARY KEY);
      ALTER TABLE users RENAME COLUMN org_slug TO slug;

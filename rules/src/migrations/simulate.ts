@@ -613,16 +613,20 @@ function alterTable(cat: Catalog, s: AnyNode): void {
   }
   const cmds = ((s.cmds ?? []) as AnyNode[]).map((item) => item.AlterTableCmd);
   // Postgres runs the subcommands of one ALTER TABLE in passes (drops first, then added columns, then column
-  // changes, then constraints…), not in the order written. Modelled only when no column is named by two of them
-  // (then the order makes no difference) and nothing is validated in the same statement.
+  // changes, then constraints…), not in the order written. Modelled only when the order makes no difference: no
+  // column named by two of them, except one NOT NULL change and one default change of the same column, and
+  // nothing validated in the same statement.
   if (cmds.length > 1) {
-    const seen = new Set<string>();
+    const seen = new Map<string, string[]>();
     for (const c of cmds) {
       check(c && c.subtype !== 'AT_ValidateConstraint');
-      for (const n of columnsNamedBy(c)) {
-        check(!seen.has(n));
-        seen.add(n);
-      }
+      for (const n of columnsNamedBy(c)) seen.set(n, [...(seen.get(n) ?? []), c.subtype]);
+    }
+    for (const kinds of seen.values()) {
+      if (kinds.length === 1) continue;
+      const nullness = kinds.filter((k) => k === 'AT_SetNotNull' || k === 'AT_DropNotNull').length;
+      const defaults = kinds.filter((k) => k === 'AT_ColumnDefault').length;
+      check(nullness <= 1 && defaults <= 1 && nullness + defaults === kinds.length);
     }
   }
   for (const c of cmds) {
