@@ -388,7 +388,8 @@ describe('a file deleted while it is analysed', () => {
   it('CLI: files removed between discovery and lint (during the migration build) end the run normally', async () => {
     const files: Record<string, string> = {
       'src/db.ts': DB_TS,
-      'migrations/001_init.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text);\n',
+      // The view keeps the schema build in PGlite (rules/src/migrations/simulate.ts models no view).
+      'migrations/001_init.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text);\nCREATE VIEW user_emails AS SELECT email FROM users;\n',
     };
     for (let i = 0; i < 40; i++) files[`src/gen/f${i}.ts`] = `import { pool } from '../db';\nexport const q${i} = (x: string) => pool.query('SELECT ' + x);\n`;
     const dir = tempProject(files);
