@@ -536,7 +536,7 @@ class Linter {
     const forced = this.forcedThreads();
     // Few files (a warm run after an edit: the edited file, its importers and the migration files) never do.
     const withoutReplayTooFew = workerFiles.length < PARALLEL_MIN_FILES || pool.size + 1 < PARALLEL_MIN_THREADS;
-    if (!forced && (workerFiles.length < WORKER_THRESHOLD || (withoutReplayTooFew && !(await project.needsDatabaseReplay())))) {
+    if (!forced && (workerFiles.length < WORKER_THRESHOLD || (withoutReplayTooFew && !(await project.needsDatabaseReplay({ cacheDir: this.s.cacheDir ?? false }))))) {
       await pool.terminate();
       await this.prepare(project);
       return [...misses];
@@ -718,7 +718,7 @@ class Linter {
       // Before the engine loads when threads pay off anyway; after, only when PGlite will replay migrations.
       if (!pool && !this.prepared && threads >= PARALLEL_MIN_THREADS) pool = this.startPool(misses.length);
       const project = await this.ensureProject();
-      if (!pool && !this.prepared && threads >= 2 && (this.forcedThreads() || (await project.needsDatabaseReplay()))) pool = this.startPool(misses.length);
+      if (!pool && !this.prepared && threads >= 2 && (this.forcedThreads() || (await project.needsDatabaseReplay({ cacheDir: this.s.cacheDir ?? false })))) pool = this.startPool(misses.length);
       let rest = misses;
       if (pool) {
         rest = await this.lintWithWorkers(pool, project, misses, results);

@@ -19,6 +19,7 @@ import { initSqlParser } from './sqlparse';
 import { discoverMigrations, buildSchema, ensureParser, lintMigrationsSync, type MigrationSet, type Schema, type SchemaBuild } from '../migrations';
 import { prismaModelFindings, projectModelOptions, codeUsages } from '../migrations/project-hooks';
 import { simulateMigrations } from '../migrations/simulate';
+import { hasCachedSchema } from '../migrations/schema-build';
 import { listDirOnDisk, readTextFile } from './read';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -200,12 +201,13 @@ export class Project {
   private discovered?: MigrationSet;
 
   /**
-   * Whether `prepare()` will start PGlite to replay the migrations: false when there are none, or when their
-   * statements are all ones whose effect is worked out without it (rules/src/migrations/simulate.ts). A schema
-   * cached by an earlier run is not looked at.
+   * Whether `prepare({ cacheDir })` will start PGlite to replay the migrations: false when there are none, when an
+   * earlier run cached their schema there, or when their statements are all ones whose effect is worked out
+   * without it (rules/src/migrations/simulate.ts).
    */
-  async needsDatabaseReplay(): Promise<boolean> {
+  async needsDatabaseReplay(options: { cacheDir?: string | false } = {}): Promise<boolean> {
     if (!this.migrationFiles().length || !this.discovered) return false;
+    if (hasCachedSchema(this.discovered, options.cacheDir)) return false;
     await initSqlParser();
     return !simulateMigrations(this.discovered);
   }

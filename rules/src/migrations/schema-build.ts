@@ -266,6 +266,16 @@ export async function applyMigrations(db: PGlite, migrations: Migration[]): Prom
   return { errors, relationsBefore };
 }
 
+/** Whether `buildSchema(set, { cacheDir })` will answer from its cache (no PGlite, no model). */
+export function hasCachedSchema(set: MigrationSet, cacheDir: string | false | undefined): boolean {
+  if (cacheDir === false) return false;
+  try {
+    return fs.statSync(cacheFile(cacheDir ?? defaultCacheDir(set.root), migrationsKey(set))).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function writeCache(dir: string, key: string, build: SchemaBuild): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
