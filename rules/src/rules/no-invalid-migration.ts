@@ -23,14 +23,14 @@ export default defineRule<keyof typeof INVALID_MESSAGES>({
     defaultOptions: {},
     docs: {
       en: {
-        summary: 'pglint replays every migration, in the order its tool uses, in an embedded PostgreSQL (PGlite, in memory, never your database). A statement PostgreSQL refuses is reported at that statement with PostgreSQL’s own message; the replay skips it and goes on, so one mistake does not hide the rest.',
+        summary: 'pglint replays every migration, in the order its tool uses, in an embedded PostgreSQL (PGlite, in memory, never your database). A statement PostgreSQL refuses is reported at that statement with PostgreSQL’s own message; the replay skips it and goes on, so one mistake does not hide the rest. When every statement is plain DDL that PostgreSQL certainly accepts (tables, columns of built-in types, keys, indexes…), pglint works the schema out from the statements themselves and does not need to start PGlite: the result is the same, only faster.',
         why: 'A migration that cannot run from scratch breaks every new environment: a teammate’s laptop, CI, a disaster-recovery rebuild. It often means the history was edited after being applied, or two branches were merged in the wrong order. The schema the rest of pglint checks your code against is also wrong from that point on.',
         bad: BAD,
         good: GOOD,
         fix: 'No automatic fix: correct the statement in a new migration if the broken one was already applied somewhere (never edit an applied migration), or fix it in place if it never left your machine.',
       },
       fr: {
-        summary: 'pglint rejoue chaque migration, dans l’ordre de son outil, dans un PostgreSQL embarqué (PGlite, en mémoire, jamais votre base). Une instruction refusée par PostgreSQL est signalée sur cette instruction avec le message de PostgreSQL ; le rejeu l’ignore et continue, pour qu’une erreur n’en masque pas d’autres.',
+        summary: 'pglint rejoue chaque migration, dans l’ordre de son outil, dans un PostgreSQL embarqué (PGlite, en mémoire, jamais votre base). Une instruction refusée par PostgreSQL est signalée sur cette instruction avec le message de PostgreSQL ; le rejeu l’ignore et continue, pour qu’une erreur n’en masque pas d’autres. Quand chaque instruction est du DDL simple que PostgreSQL accepte à coup sûr (tables, colonnes de types intégrés, clés, index…), pglint déduit le schéma des instructions elles-mêmes sans démarrer PGlite : le résultat est le même, en plus rapide.',
         why: 'Une migration qui ne s’exécute pas depuis zéro casse chaque nouvel environnement : poste d’un collègue, CI, reconstruction après incident. C’est souvent le signe d’un historique modifié après application, ou de deux branches fusionnées dans le mauvais ordre. Le schéma contre lequel pglint vérifie ensuite le code est faux à partir de là.',
         bad: BAD,
         good: GOOD,
