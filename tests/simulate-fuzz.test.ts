@@ -116,7 +116,7 @@ function statementMaker(r: () => number): (known: Known) => string {
     if (k < 0.45) {
       const t = table();
       const c = colOf(t);
-      return `CREATE ${maybe(0.2, 'UNIQUE ')}INDEX ${r() < 0.7 ? `${maybe(0.3, 'IF NOT EXISTS ')}${pick(['i1', 'i2', 'i3', `${bare(t)}_${c}_i`, 'users', 'users_pkey', 'orders_id_seq'])} ` : ''}ON ${t} (${c}${maybe(0.2, `, ${colOf(t)}`)})${maybe(0.2, ` WHERE ${c} ${pick(ops)} ${literalFor(typeOf(t, c))}`)}`;
+      return `CREATE ${maybe(0.2, 'UNIQUE ')}INDEX ${maybe(0.2, 'CONCURRENTLY ')}${r() < 0.7 ? `${maybe(0.3, 'IF NOT EXISTS ')}${pick(['i1', 'i2', 'i3', `${bare(t)}_${c}_i`, 'users', 'users_pkey', 'orders_id_seq'])} ` : ''}ON ${t} (${c}${maybe(0.2, `, ${colOf(t)}`)})${r() < 0.2 ? ` WHERE ${c} ${pick(ops)} ${literalFor(typeOf(t, c))}` : maybe(0.1, ` WHERE NOT ${colOf(t)}`)}`;
     }
     if (k < 0.75) {
       const t = table();
@@ -134,12 +134,16 @@ function statementMaker(r: () => number): (known: Known) => string {
       return `ALTER TABLE ${maybe(0.1, 'IF EXISTS ')}${t} ${sub()}${maybe(0.2, `, ${sub()}`)}`;
     }
     if (k < 0.83) {
-      if (r() < 0.3) return `DROP INDEX ${maybe(0.4, 'IF EXISTS ')}${pick(['i1', 'i2', 'users_pkey', 'users_email_key'])}`;
+      if (r() < 0.3) return `DROP INDEX ${maybe(0.2, 'CONCURRENTLY ')}${maybe(0.4, 'IF EXISTS ')}${pick(['i1', 'i2', 'users_pkey', 'users_email_key'])}${maybe(0.1, ', i3')}${maybe(0.1, ' CASCADE')}`;
       return `DROP TABLE ${maybe(0.4, 'IF EXISTS ')}${table()}${maybe(0.15, `, ${table()}`)}${maybe(0.2, ' CASCADE')}`;
     }
     if (k < 0.93) {
       const t = table();
       return r() < 0.5 ? `ALTER TABLE ${t} RENAME TO ${bare(pick(names))}` : `ALTER TABLE ${t} RENAME COLUMN ${colOf(t)} TO ${pick(colNames)}`;
+    }
+    if (k < 0.97) {
+      const t = table();
+      return r() < 0.5 ? `COMMENT ON TABLE ${t} IS ${pick(["'x'", 'NULL'])}` : `COMMENT ON COLUMN ${t}.${colOf(t)} IS 'c'`;
     }
     return `CREATE SCHEMA ${maybe(0.5, 'IF NOT EXISTS ')}app`;
   };

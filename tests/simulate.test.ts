@@ -144,11 +144,20 @@ const PROVED: [string, string[]][] = [
        CHECK (price_cents <= total),
        CONSTRAINT products_state_known CHECK (NOT (state = ''))
      );
-     CREATE INDEX products_live_idx ON products (sku) WHERE state = 'live' AND stock > 0;
+     ALTER TABLE products ADD COLUMN expired boolean NOT NULL DEFAULT false;
+     CREATE INDEX products_live_idx ON products (sku) WHERE state = 'live' AND stock > 0 AND NOT expired;
      CREATE UNIQUE INDEX products_sku_live ON products (sku) WHERE state <> 'draft';`,
     `ALTER TABLE products ADD CONSTRAINT products_stock_cap CHECK (stock <= 5000) NOT VALID;
      ALTER TABLE products ADD COLUMN weight numeric CHECK (weight > 0.5);
      ALTER TABLE products VALIDATE CONSTRAINT products_stock_cap;`,
+  ]],
+  ['CONCURRENTLY and comments', [
+    `CREATE TABLE app_users (id bigint PRIMARY KEY, email text);
+     CREATE INDEX CONCURRENTLY app_users_email_idx ON app_users (email);
+     CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS app_users_email_idx ON app_users (email);
+     COMMENT ON TABLE app_users IS 'people';
+     COMMENT ON COLUMN public.app_users.email IS NULL;
+     DROP INDEX CONCURRENTLY IF EXISTS app_users_email_idx;`,
   ]],
   ['a name longer than 63 bytes (the parser shortens it, as Postgres does)', [`CREATE TABLE ${'x'.repeat(70)} (a int);`]],
   ['CREATE TABLE IF NOT EXISTS over an index or a sequence name', [
@@ -183,6 +192,10 @@ const GIVES_UP: [string, string[]][] = [
   ['a column changed and dropped by one ALTER TABLE (Postgres drops first)', ["CREATE TABLE t (a text); ALTER TABLE t ALTER COLUMN a SET DEFAULT 'x', DROP COLUMN a;"]],
   ['validating a constraint whose generated name is not modelled', ['CREATE TABLE t (a int CHECK (a > 0)); ALTER TABLE t VALIDATE CONSTRAINT t_a_check;']],
   ['validating a primary key (Postgres: not a foreign key or check constraint)', ['CREATE TABLE t (a int PRIMARY KEY); ALTER TABLE t VALIDATE CONSTRAINT t_pkey;']],
+  ['a partial index on a non-boolean column alone', ['CREATE TABLE t (a int); CREATE INDEX ON t (a) WHERE a;']],
+  ['a comment on a missing column', ["CREATE TABLE t (a int); COMMENT ON COLUMN t.b IS 'x';"]],
+  ['DROP INDEX CONCURRENTLY of two indexes', ['CREATE TABLE t (a int, b int); CREATE INDEX i1 ON t (a); CREATE INDEX i2 ON t (b); DROP INDEX CONCURRENTLY i1, i2;']],
+  ['an extension (PGlite has only some)', ['CREATE EXTENSION IF NOT EXISTS pgcrypto;']],
   ['a CHECK calling a function', ['CREATE TABLE t (a text CHECK (length(a) > 0));']],
   ['a CHECK comparing text with a number', ['CREATE TABLE t (a text CHECK (a > 0));']],
   ['a CHECK on a column the table does not have', ['CREATE TABLE t (a int CHECK (b > 0));']],

@@ -286,7 +286,7 @@ function comparable(e: AnyNode | undefined, col: Column): boolean {
 /**
  * A boolean expression over the table's columns that Postgres certainly accepts as a CHECK constraint or an index
  * predicate: comparisons of a column with a constant of its kind or with a column of the same kind, IN lists,
- * IS [NOT] NULL, AND / OR / NOT of those. The columns it reads are added to `used`.
+ * IS [NOT] NULL, boolean columns, AND / OR / NOT of those. The columns it reads are added to `used`.
  */
 function predicateOk(t: Table, e: AnyNode | undefined, used: Set<string>, depth = 0): boolean {
   if (!e || depth > 32) return false;
@@ -294,6 +294,12 @@ function predicateOk(t: Table, e: AnyNode | undefined, used: Set<string>, depth 
   if (b) {
     const args = (b.args ?? []) as AnyNode[];
     return args.length > 0 && (b.boolop !== 'NOT_EXPR' || args.length === 1) && args.every((a) => predicateOk(t, a, used, depth + 1));
+  }
+  if (e.ColumnRef) {
+    // A boolean column on its own (`WHERE active`, `NOT expired`).
+    const col = columnOf(t, e);
+    if (col) used.add(col.name);
+    return !!col && col.base === 'bool' && !col.array;
   }
   if (e.NullTest) {
     const col = columnOf(t, e.NullTest.arg);
@@ -555,7 +561,9 @@ function addTableConstraint(cat: Catalog, t: Table, c: AnyNode | undefined): voi
 }
 
 function createIndex(cat: Catalog, s: AnyNode): void {
-  check(!s.primary && !s.isconstraint && !s.concurrent && !s.indexIncludingParams && !s.options && !s.tableSpace);
+  // CONCURRENTLY changes how the index is built, not what it is (each statement runs on its own, outside a
+  // transaction block, in the schema build; no-unsafe-migration judges the tool's transaction).
+  check(!s.primary && !s.isconstraint && !s.indexIncludingParams && !s.options && !s.tableSpace);
   check(!s.deferrable && !s.initdeferred && s.nulls_not_distinct !== true && (s.accessMethod === undefined || s.accessMethod === 'btree'));
   const { schema, name } = cat.qualify(s.relation);
   const t = cat.table(schema, name);
@@ -696,7 +704,9 @@ function alterTable(cat: Catalog, s: AnyNode): void {
 
 function drop(cat: Catalog, s: AnyNode): void {
   check(s.behavior === undefined || s.behavior === 'DROP_RESTRICT' || s.behavior === 'DROP_CASCADE');
-  check(!s.concurrent && (s.removeType === 'OBJECT_TABLE' || s.removeType === 'OBJECT_INDEX'));
+  check(s.removeType === 'OBJECT_TABLE' || s.removeType === 'OBJECT_INDEX');
+  // DROP INDEX CONCURRENTLY takes one index and no CASCADE.
+  if (s.concurrent) check(s.removeType === 'OBJECT_INDEX' && (s.objects ?? []).length === 1 && s.behavior !== 'DROP_CASCADE');
   for (const o of (s.objects ?? []) as AnyNode[]) {
     const parts = ((o.List?.items ?? []) as AnyNode[]).map(str);
     check(parts.length >= 1 && parts.length <= 2 && parts.every((p) => typeof p === 'string'));
@@ -753,6 +763,19 @@ function rename(cat: Catalog, s: AnyNode): void {
   cat.tables.set(`${schema}.${to}`, t);
 }
 
+/** COMMENT ON TABLE / COLUMN: no change to the schema, but the table (and column) must exist. */
+function comment(cat: Catalog, s: AnyNode): void {
+  const names = ((s.object?.List?.items ?? []) as AnyNode[]).map(str);
+  check(names.length > 0 && names.every((n) => typeof n === 'string'));
+  const parts = names as string[];
+  const column = s.objtype === 'OBJECT_COLUMN' ? parts.pop() : undefined;
+  check((s.objtype === 'OBJECT_TABLE' || s.objtype === 'OBJECT_COLUMN') && parts.length >= 1 && parts.length <= 2);
+  const schema = parts.length === 2 ? ident(parts[0]) : 'public';
+  check(cat.namespaces.has(schema));
+  const t = cat.table(schema, ident(parts[parts.length - 1]));
+  check(t && (column === undefined || t.columns.some((c) => c.name === column)));
+}
+
 function apply(cat: Catalog, stmt: AnyNode): void {
   const [kind] = Object.keys(stmt);
   const s = stmt[kind!];
@@ -767,6 +790,8 @@ function apply(cat: Catalog, stmt: AnyNode): void {
       return drop(cat, s);
     case 'RenameStmt':
       return rename(cat, s);
+    case 'CommentStmt':
+      return comment(cat, s);
     case 'CreateSchemaStmt': {
       check(!s.schemaElts && !s.authrole);
       const name = ident(s.schemaname);
