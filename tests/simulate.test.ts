@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { discoverMigrations } from '../rules/src/migrations/discover';
 import { buildSchema, startPglite } from '../rules/src/migrations/schema-build';
-import { simulateMigrations } from '../rules/src/migrations/simulate';
+import { simulateMigrations, whereSimulationStopped } from '../rules/src/migrations/simulate';
 import { initSqlParser } from '../rules/src/engine/sqlparse';
 import type { MigrationSet } from '../rules/src/migrations/types';
 import { generateCorpus } from '../bench/generate.mjs';
@@ -237,8 +237,12 @@ describe('the model gives up (PGlite replays, and reports the failures)', () => 
   }
 
   test('a build of a set the model gives up on starts PGlite and reports the failing statement', async () => {
-    const set = projectOf('fallback', ['CREATE TABLE t (id int); CREATE TABLE t (id int);']);
+    const set = projectOf('fallback', ['CREATE TABLE t (id int);', 'CREATE INDEX t_id ON t (id); CREATE TABLE t (id int);']);
     const build = await buildSchema(set, { cacheDir: false });
+    // PGLINT_DEBUG names the statement that needed PGlite: the second CREATE TABLE, in the second migration.
+    const stopped = whereSimulationStopped(set);
+    expect(path.basename(stopped!.file)).toBe('0002_step.sql');
+    expect(stopped!.sql.trim()).toBe('CREATE TABLE t (id int)');
     expect(build.simulated).toBeFalsy();
     expect(build.errors.map((e) => e.message)).toEqual(['relation "t" already exists']);
   }, 60_000);

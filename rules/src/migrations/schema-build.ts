@@ -13,7 +13,7 @@ import * as zlib from 'node:zlib';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Migration, MigrationError, MigrationSet, MigrationStatement, Schema, SchemaBuild, SchemaRelation } from './types';
 import { PGLINT_VERSION, sha256 } from './util';
-import { lastGiveUp, simulateMigrations, TX_CONTROL } from './simulate';
+import { simulateMigrations, TX_CONTROL, whereSimulationStopped } from './simulate';
 
 export interface BuildOptions {
   /** Cache folder; false disables the cache. Default: <root>/node_modules/.cache/pglint (or the OS temp folder). */
@@ -308,8 +308,9 @@ export async function buildSchema(set: MigrationSet, options: BuildOptions = {})
       if (cacheDir) writeCache(cacheDir, key, build);
       return build;
     }
-    if (process.env.PGLINT_DEBUG === '1' && lastGiveUp) {
-      process.stderr.write(`pglint: schema: PGlite needed from ${path.relative(set.root, lastGiveUp.file)}: ${lastGiveUp.sql.replace(/\s+/g, ' ').trim().slice(0, 100)}\n`);
+    const stopped = whereSimulationStopped(set);
+    if (process.env.PGLINT_DEBUG === '1' && stopped) {
+      process.stderr.write(`pglint: schema: PGlite needed from ${path.relative(set.root, stopped.file)}: ${stopped.sql.replace(/\s+/g, ' ').trim().slice(0, 100)}\n`);
     }
   }
   let db = options.pglite;

@@ -18,8 +18,6 @@ import type { MigrationSet, Schema, SchemaColumn, SchemaRelation } from './types
 /** Statements the schema build skips (each statement already runs in its own transaction). */
 export const TX_CONTROL = /^\s*(BEGIN|COMMIT|END|ROLLBACK|START\s+TRANSACTION|ABORT)\b\s*(TRANSACTION|WORK)?\s*;?\s*$/i;
 
-/** Where the model last gave up (for PGLINT_DEBUG): the migration file and the statement. */
-export let lastGiveUp: { file: string; sql: string } | undefined;
 
 export interface SimulatedBuild {
   schema: Schema;
@@ -811,15 +809,23 @@ function apply(cat: Catalog, stmt: AnyNode): void {
  */
 export function simulateMigrations(set: MigrationSet): SimulatedBuild | undefined {
   // Asked twice for the same set in a CLI run (whether threads pay off, then the build): worked out once.
-  if (memo.has(set)) return memo.get(set) ?? undefined;
-  const result = simulate(set);
+  const known = memo.get(set);
+  if (known) return known.result;
+  const outcome = simulate(set);
   // Not remembered while the parser is not loaded (parseSql answers undefined then).
-  if (result || isSqlParserReady()) memo.set(set, result ?? null);
-  return result;
+  if (outcome.result || isSqlParserReady()) memo.set(set, outcome);
+  return outcome.result;
 }
-const memo = new WeakMap<MigrationSet, SimulatedBuild | null>();
 
-function simulate(set: MigrationSet): SimulatedBuild | undefined {
+/** The statement at which the model gave up on this set (for PGLINT_DEBUG), if it did. */
+export function whereSimulationStopped(set: MigrationSet): { file: string; sql: string } | undefined {
+  return memo.get(set)?.stoppedAt;
+}
+
+type Outcome = { result?: SimulatedBuild; stoppedAt?: { file: string; sql: string } };
+const memo = new WeakMap<MigrationSet, Outcome>();
+
+function simulate(set: MigrationSet): Outcome {
   const cat = new Catalog();
   const relationsBefore: Record<string, string[]> = {};
   let at: { file: string; sql: string } | undefined;
@@ -837,11 +843,8 @@ function simulate(set: MigrationSet): SimulatedBuild | undefined {
       }
     }
   } catch (err) {
-    if (err instanceof Unsure) {
-      lastGiveUp = at;
-      return undefined;
-    }
+    if (err instanceof Unsure) return { stoppedAt: at };
     throw err;
   }
-  return { schema: cat.toSchema(), relationsBefore };
+  return { result: { schema: cat.toSchema(), relationsBefore } };
 }
