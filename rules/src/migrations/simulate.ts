@@ -9,15 +9,14 @@
  * known, every default is a constant or function of the column's type. The moment a statement is outside what it
  * can prove, `simulateMigrations` gives up (undefined) and the caller replays the migrations in PGlite as before:
  * the result, when there is one, is what PGlite would have built with no statement failing (checked against PGlite
- * in tests/simulate.test.ts). A failing statement is never reported from here: Postgres's own message comes from
- * PGlite.
+ * in tests/simulate.test.ts, and on random DDL histories in tests/simulate-fuzz.test.ts). A failing statement is
+ * never reported from here: Postgres's own message comes from PGlite.
  */
 import { isSqlParserReady, parseSql } from '../engine/sqlparse';
 import type { MigrationSet, Schema, SchemaColumn, SchemaRelation } from './types';
 
 /** Statements the schema build skips (each statement already runs in its own transaction). */
 export const TX_CONTROL = /^\s*(BEGIN|COMMIT|END|ROLLBACK|START\s+TRANSACTION|ABORT)\b\s*(TRANSACTION|WORK)?\s*;?\s*$/i;
-
 
 export interface SimulatedBuild {
   schema: Schema;
