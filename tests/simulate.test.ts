@@ -12,6 +12,7 @@ import { simulateMigrations, whereSimulationStopped } from '../rules/src/migrati
 import { initSqlParser } from '../rules/src/engine/sqlparse';
 import type { MigrationSet } from '../rules/src/migrations/types';
 import { generateCorpus } from '../bench/generate.mjs';
+import { Project } from '../rules/src/engine/project';
 import { FIXTURES, LAYOUTS } from './migrations-helpers';
 
 let db: PGlite;
@@ -245,6 +246,19 @@ describe('the model gives up (PGlite replays, and reports the failures)', () => 
     expect(stopped!.sql.trim()).toBe('CREATE TABLE t (id int)');
     expect(build.simulated).toBeFalsy();
     expect(build.errors.map((e) => e.message)).toEqual(['relation "t" already exists']);
+  }, 60_000);
+});
+
+describe('whether a run will start PGlite (the CLI starts a second thread only then)', () => {
+  test('no for provable migrations, yes for a view, no again once its schema is cached', async () => {
+    const provable = projectOf('replay-provable', ['CREATE TABLE t (id int PRIMARY KEY);']).root;
+    expect(await new Project({ root: provable }).needsDatabaseReplay({ cacheDir: false })).toBe(false);
+    const view = projectOf('replay-view', ['CREATE TABLE t (id int); CREATE VIEW v AS SELECT id FROM t;']).root;
+    const cacheDir = path.join(tmp, 'replay-cache');
+    expect(await new Project({ root: view }).needsDatabaseReplay({ cacheDir })).toBe(true);
+    await buildSchema(discoverMigrations(view), { cacheDir });
+    expect(await new Project({ root: view }).needsDatabaseReplay({ cacheDir })).toBe(false);
+    expect(await new Project({ root: view }).needsDatabaseReplay({ cacheDir: false })).toBe(true);
   }, 60_000);
 });
 

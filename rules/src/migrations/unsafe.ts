@@ -4,6 +4,7 @@
  * SQL by js-builders.ts, so both are checked the same way.
  */
 import { loadModule, parseSync } from 'libpg-query';
+import { parseSql } from '../engine/sqlparse';
 import type { Migration, MigrationSet, MigrationStatement, SchemaBuild } from './types';
 import type { UnsafeMessageId } from './messages';
 
@@ -37,7 +38,13 @@ export function ensureParser(): Promise<void> {
 
 type AnyNode = Record<string, any>;
 
+/**
+ * The statement's parse tree, shared with every other reader of the same text (engine/sqlparse.ts: the schema
+ * model parsed each migration statement already; read-only). Parsed here when the engine's parser is not loaded.
+ */
 export function parseStatement(sql: string): AnyNode | undefined {
+  const shared = parseSql(sql);
+  if (shared) return shared.ok ? (shared.ast.stmts[0] as { stmt?: AnyNode } | undefined)?.stmt : undefined;
   try {
     const r = parseSync(sql) as { stmts?: { stmt: AnyNode }[] };
     return r.stmts?.[0]?.stmt;
