@@ -40,13 +40,15 @@ function usage(code) {
   --no-generated         only the folders given on the command line
   --legs a,b             legs to run, from ${ALL_LEGS.join(',')} (default ${DEFAULT_LEGS.join(',')};
                          estree = typescript-estree parse of every file, no rules)
-  --eslint-concurrency X ESLint's concurrency option (default off = ESLint's default, one thread)`);
+  --eslint-concurrency X ESLint's concurrency option (default off = ESLint's default, one thread)
+  --keep-env             run every leg in this environment as it is (by default the variables of
+                         STARTUP_ONLY_ENV, which only slow down every Node process's start, are left out)`);
   process.exit(code);
 }
 
 // ---------------------------------------------------------------- arguments
 const args = process.argv.slice(2);
-const opt = { files: undefined, seed: 1, runs: undefined, quick: false, generated: true, legs: DEFAULT_LEGS, eslintConcurrency: 'off', dirs: [] };
+const opt = { files: undefined, seed: 1, runs: undefined, quick: false, generated: true, legs: DEFAULT_LEGS, eslintConcurrency: 'off', keepEnv: false, dirs: [] };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--files') opt.files = parseIntArg('--files', args[++i]);
@@ -59,6 +61,7 @@ for (let i = 0; i < args.length; i++) {
     const bad = opt.legs.filter((l) => !ALL_LEGS.includes(l));
     if (bad.length || !opt.legs.length) { console.error(`--legs: unknown leg(s) ${bad.join(',') || '(none given)'}; choose from ${ALL_LEGS.join(',')}`); process.exit(2); }
   } else if (a === '--eslint-concurrency') opt.eslintConcurrency = args[++i] ?? 'off';
+  else if (a === '--keep-env') opt.keepEnv = true;
   else if (a === '-h' || a === '--help') usage(0);
   else if (a.startsWith('-')) { console.error(`unknown option ${a}`); usage(2); }
   else opt.dirs.push(a);
@@ -168,14 +171,14 @@ async function benchCorpus(c) {
   const res = Object.fromEntries(opt.legs.map((l) => [l, { runsMs: [], peakKb: [], status: legs.includes(l) ? 'ok' : 'pending (pglint not built)' }]));
 
   // Untimed: warm the page cache with one bare parse; prime the pglint cache for the warm leg.
-  await measure(process.execPath, [join(BENCH_DIR, 'bare-parse.mjs'), c.listFile]);
+  await measure(process.execPath, [join(BENCH_DIR, 'bare-parse.mjs'), c.listFile], { env: legEnv });
   const prime = async () => {
     const { cmd, args, okCodes } = legCommand('warm', c);
-    return measure(cmd, args, { stdoutFile: join(tmpRoot, `prime-${slug}.json`), okCodes });
+    return measure(cmd, args, { stdoutFile: join(tmpRoot, `prime-${slug}.json`), okCodes, env: legEnv });
   };
   if (legs.includes('warm') || legs.includes('edit')) {
     const { cmd, args, okCodes } = legCommand('warm', c);
-    const r = await measure(cmd, args, { stdoutFile: join(tmpRoot, `prime-${slug}.json`), okCodes });
+    const r = await measure(cmd, args, { stdoutFile: join(tmpRoot, `prime-${slug}.json`), okCodes, env: legEnv });
     if (!r.ok) { for (const l of ["warm", "edit"]) if (legs.includes(l)) { res[l].status = `failed priming (exit ${r.code}): ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`; legs.splice(legs.indexOf(l), 1); } }
   }
 
@@ -188,7 +191,7 @@ async function benchCorpus(c) {
       if (original) writeFileSync(edited, Buffer.concat([original, Buffer.from(`\n// pglint bench edit ${run}\n`)]));
       let r;
       try {
-        r = await measure(cmd, args, { stdoutFile: outFile, okCodes });
+        r = await measure(cmd, args, { stdoutFile: outFile, okCodes, env: legEnv });
       } finally {
         if (original) {
           // Restored, then (untimed) primed again once the restore is older than the replay's racy window.
@@ -272,9 +275,30 @@ function printTable(c, nFiles, res, ratios) {
   if (Number.isFinite(ratios.editOverCold)) console.log(`   pglint one file edited / cold ${fmtRatio(ratios.editOverCold)}  (no target: the per-file cache re-lints the file and its importers)`);
 }
 
+// ---------------------------------------------------------------- environment
+// Variables that change no tool's output but make every Node process start slower. NODE_EXTRA_CA_CERTS makes Node
+// parse the whole certificate bundle before any JavaScript runs (≈ 40 ms per process on the machine of
+// bench/RESULTS.md, whose sandbox sets it): a cost of that machine, paid once by ESLint's and the bare parse's
+// single process and by every pglint run, where it is a fifth of the warm leg. No leg opens a TLS connection.
+const STARTUP_ONLY_ENV = ['NODE_EXTRA_CA_CERTS'];
+const legEnv = { ...process.env };
+const leftOut = opt.keepEnv ? [] : STARTUP_ONLY_ENV.filter((k) => legEnv[k] !== undefined);
+for (const k of leftOut) delete legEnv[k];
+
+/** Median wall time of `node -e 0` in an environment (ms). */
+async function nodeStartMs(env) {
+  const ms = [];
+  for (let i = 0; i < 7; i++) ms.push((await measure(process.execPath, ['-e', '0'], { env })).ms);
+  return median(ms);
+}
+
 // ---------------------------------------------------------------- main
 const machine = machineInfo();
 console.log(`machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.memTotalGb} GB; node ${versions.node}, typescript ${versions.typescript}, eslint ${versions.eslint}, @typescript-eslint/parser ${versions.tsEslintParser}`);
+const nodeStart = { legs: await nodeStartMs(legEnv), ...(leftOut.length ? { asSet: await nodeStartMs(process.env) } : {}), leftOut };
+console.log(leftOut.length
+  ? `environment: legs run without ${leftOut.join(', ')} (startup cost only; --keep-env keeps it): node -e 0 takes ${fmtMs(nodeStart.legs)}, ${fmtMs(nodeStart.asSet)} with it`
+  : `environment: as given; node -e 0 takes ${fmtMs(nodeStart.legs)}`);
 const started = new Date();
 const results = [];
 try {
@@ -293,6 +317,7 @@ const report = {
   options: { ...opt, dirs: opt.dirs.map((d) => resolve(d)) },
   pglintBuilt,
   rssMethod: hasGnuTime() ? '/usr/bin/time %M' : '/proc/<pid>/status VmHWM polling',
+  nodeStartMs: nodeStart,
   corpora: results,
 };
 const lastJson = join(WORK_DIR, 'last.json');

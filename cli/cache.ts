@@ -49,6 +49,13 @@ export interface CacheData {
   /** Why the migrations could not be analysed (repeated as a warning on warm runs). */
   migrationError?: string;
   files: Record<string, CachedFile>;
+  /**
+   * The folders import resolution listed to find the imports of `files` (relative paths), each with
+   * `folderSignature` (null: it could not be listed, and then its ancestors up to one that could are here too).
+   * The cached graph holds only while they are unchanged: a module can appear where an import found nothing,
+   * outside the linted files (another folder, an ignored one) or where a file stood.
+   */
+  folders?: Record<string, string | null>;
 }
 
 export function sha(parts: readonly string[]): string {
@@ -58,6 +65,30 @@ export function sha(parts: readonly string[]): string {
     h.update('\u0000');
   }
   return h.digest('hex');
+}
+
+/**
+ * A folder's names (for import resolution) and a signature of what resolution can see in it: every entry's
+ * name and whether it is a folder (a file replaced by a folder of the same name changes it). Undefined when the
+ * folder cannot be listed (missing, or a file).
+ */
+export function listFolder(dir: string): { names: string[]; signature: string } | undefined {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  const names = entries.map((e) => e.name);
+  const signature = contentHash(entries.map((e) => `${e.isDirectory() ? 'd' : e.isSymbolicLink() ? 'l' : 'f'}${e.name}`).sort().join('\0'));
+  return { names, signature };
+}
+
+/** Whether every folder recorded with a cached graph still has the signature it had (see CacheData.folders). */
+export function foldersUnchanged(folders: Record<string, string | null> | undefined, abs: (rel: string) => string): boolean {
+  if (!folders || typeof folders !== 'object') return false;
+  for (const [rel, signature] of Object.entries(folders)) if ((listFolder(abs(rel))?.signature ?? null) !== signature) return false;
+  return true;
 }
 
 export function contentHash(text: string | Buffer): string {

@@ -103,28 +103,56 @@ export function saveReplay(
 ): boolean {
   const limitNs = BigInt(startedAt - RACY_MS) * 1_000_000n;
   const stats = new Map<string, fs.BigIntStats | undefined>();
-  for (const p of paths) {
-    if (stats.has(p)) continue;
+  /** Stats `p` once; false when it changed too recently to be trusted (the record is then dropped). */
+  const take = (p: string): boolean => {
+    if (stats.has(p)) return true;
     let st: fs.BigIntStats | undefined;
     try {
       st = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
     } catch {
       st = undefined; // e.g. ENOTDIR: a candidate import path under a file
     }
-    if (st && (st.mtimeNs >= limitNs || st.ctimeNs >= limitNs)) {
+    if (st && (st.mtimeNs >= limitNs || st.ctimeNs >= limitNs)) return false;
+    stats.set(p, st);
+    return true;
+  };
+  for (const p of paths) {
+    if (!take(p)) {
       dropReplay(cacheDir, key);
       return false;
     }
-    stats.set(p, st);
   }
-  // A missing path under a stamped folder (or file) need not be stamped itself: creating it changes the folder's
-  // stamp (replacing the file by a folder changes the file's). This drops most of them (.gitignore files,
-  // import candidates), each a failed stat on every replay.
+  // A missing path need not be stamped itself when its nearest existing ancestor is: creating the path adds an
+  // entry to that folder (or replaces that file by a folder), which changes its stamp. Import candidates
+  // (x.ts, x.tsx, … x/index.ts) and absent .gitignore files are most of the paths a run reads, and each missing
+  // one is a failed stat (an exception, for a path under a file) on every replay; one ancestor's stamp replaces
+  // them.
+  const covered = new Map<string, boolean>();
+  const isCovered = (p: string): boolean | undefined => {
+    const known = covered.get(p);
+    if (known !== undefined) return known;
+    const dir = path.dirname(p);
+    if (dir === p || !take(dir)) return dir === p ? false : undefined;
+    const answer = stats.get(dir) ? true : isCovered(dir);
+    if (answer === undefined) return undefined;
+    covered.set(p, answer);
+    return answer;
+  };
   const stamps: [string, string | null][] = [];
-  for (const [p, st] of stats) {
-    if (!st && stats.get(path.dirname(p))) continue;
+  for (const [p, st] of [...stats]) {
+    if (!st) {
+      const c = isCovered(p);
+      if (c === undefined) {
+        dropReplay(cacheDir, key);
+        return false;
+      }
+      if (c) continue;
+    }
     stamps.push([p, st ? stampOf(st) : null]);
   }
+  // Ancestors stamped to cover missing paths.
+  const listed = new Set(stamps.map((s) => s[0]));
+  for (const [p, st] of stats) if (st && !listed.has(p)) stamps.push([p, stampOf(st)]);
   const stdout = Buffer.from(output.stdout, 'utf8');
   const rec: ReplayRecord = { format: REPLAY_FORMAT, key, stamps, stdoutBytes: stdout.length, stderr: output.stderr, code: output.code };
   try {

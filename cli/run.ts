@@ -18,11 +18,11 @@ import { explainRule } from './explain';
 import { applyFixesOnce } from './fix';
 import { format } from './formatters';
 import { countSeverities, type FileReport, type LintReport } from './report';
-import { CACHE_FORMAT, contentHash, defaultCacheDir, fileKeys, globalKey, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
+import { CACHE_FORMAT, contentHash, defaultCacheDir, fileKeys, foldersUnchanged, globalKey, listFolder, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
 import { engineLoad, loadEngine, loadRules, type Engine } from './engine-loader';
 import { dropReplay, fileStamp, replayKey, saveReplay, tryReplay } from './replay';
 import { claim, lintToResult, partition, sharedRanges, WorkerPool, workerFile, type WorkerFileResult } from './worker';
-import { listDirOnDisk, readTextFile } from '../rules/src/engine/read';
+import { readTextFile } from '../rules/src/engine/read';
 
 export const VERSION: string = packageVersion;
 const MAX_FIX_PASSES = 10;
@@ -415,6 +415,29 @@ class Linter {
     return t;
   }
 
+  /**
+   * Import resolution's folder listings, recorded (folders: CacheData.folders; their paths: the replay's inputs).
+   * A folder that cannot be listed is recorded with its ancestors up to one that can: a module created there
+   * adds an entry to that one.
+   */
+  private listFolderForResolution(dir: string): string[] | undefined {
+    const listed = listFolder(dir);
+    this.noteFolder(dir, listed?.signature ?? null);
+    if (!listed) {
+      for (let d = path.dirname(dir); !this.resolutionFolders.has(d); d = path.dirname(d)) {
+        const up = listFolder(d);
+        this.noteFolder(d, up?.signature ?? null);
+        if (up || path.dirname(d) === d) break;
+      }
+    }
+    return listed?.names;
+  }
+  private noteFolder(dir: string, signature: string | null): void {
+    this.resolutionFolders.set(dir, signature);
+    this.inputPaths.add(dir);
+  }
+  private readonly resolutionFolders = new Map<string, string | null>();
+
   private async ensureProject(): Promise<EngineProject> {
     if (!this.project) {
       this.engine = await loadEngine();
@@ -433,7 +456,7 @@ class Linter {
           this.texts.set(p, t);
           return t;
         },
-        listDir: listDirOnDisk,
+        listDir: (dir) => this.listFolderForResolution(dir),
       });
     }
     return this.project;
@@ -624,6 +647,7 @@ class Linter {
     let keys: Map<string, string> | undefined;
     let graph: Map<string, string[]> | undefined;
     let migrationFiles: string[] = [];
+    let graphFromCache = false;
     const G = globalKey({
       version: VERSION,
       buildId: this.s.buildId,
@@ -643,7 +667,7 @@ class Linter {
     if (!data && !this.prepared && !this.pool && this.workerCount(files.length) >= PARALLEL_MIN_THREADS) this.pool = this.startPool(files.length);
     if (this.cache) {
       // The cached graph holds when the file list is the same and no file of the closure changed.
-      if (data && data.fileSetKey === fileSetKey) {
+      if (data && data.fileSetKey === fileSetKey && foldersUnchanged(data.folders, (r) => this.abs(r))) {
         const cachedGraph = new Map<string, string[]>();
         const stack = [...rels];
         let ok = true;
@@ -659,6 +683,9 @@ class Linter {
         }
         if (ok) {
           graph = cachedGraph;
+          graphFromCache = true;
+          // The folders resolution listed are inputs of this run too (the replay stamps them).
+          for (const r of Object.keys(data.folders ?? {})) this.inputPaths.add(this.abs(r));
           migrationFiles = data.migrationFiles;
         }
       }
@@ -678,7 +705,7 @@ class Linter {
       this.migrationRels = migrationFiles;
       const g = graph;
       // Nothing changed (same files, same settings, no file re-read): every key is the one stored.
-      const unchanged = reread === 0 && data?.fileSetKey === fileSetKey && rels.every((r) => data!.files[r]?.key !== undefined);
+      const unchanged = graphFromCache && reread === 0 && data?.fileSetKey === fileSetKey && rels.every((r) => data!.files[r]?.key !== undefined);
       keys = unchanged ? new Map(rels.map((r) => [r, data!.files[r]!.key!])) : fileKeys({
         files: rels,
         globalKey: G,
@@ -754,6 +781,7 @@ class Linter {
         migrationFiles,
         migrationError: this.project?.migrationError() ?? data?.migrationError,
         files: entries,
+        folders: graphFromCache ? data!.folders : Object.fromEntries([...this.resolutionFolders].map(([d, sig]) => [this.rel(d), sig])),
       });
     }
 

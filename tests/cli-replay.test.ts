@@ -134,6 +134,35 @@ describe('replay of a whole run', () => {
     await recordAndReplay(dir);
   }, 60_000);
 
+  it('sees an imported module appear where nothing was: in a folder that did not exist, outside the project, or where a file stood', async () => {
+    // Missing import candidates are not stamped one by one but through their nearest existing ancestor.
+    const top = tmp('pglint-replay-');
+    const dir = writeFiles(path.join(top, 'app'), {
+      'package.json': '{"name":"replay-outside","private":true}\n',
+      'src/a.ts': "import { load } from '../../lib/deep/q';\nexport async function all(ids: number[]) { for (const id of ids) await load(id); }\n",
+      'src/b.ts': "import { load } from './data.json/q';\nexport async function all(ids: number[]) { for (const id of ids) await load(id); }\n",
+      'src/data.json': '{}\n',
+      'src/c.ts': "import { load } from '../../lib/deep/r';\nexport async function all(ids: number[]) { for (const id of ids) await load(id); }\n",
+    });
+    const q = "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const load = (id: number) => pool.query('SELECT $1::int', [id]);\n";
+    expect(ids((await recordAndReplay(dir)).stdout)).toEqual([]);
+    writeFiles(top, { 'lib/deep/q.ts': q }); // outside the linted folder, two folders deep
+    let r = pglint(dir, [], true);
+    expect(r.replayed).toBe(false);
+    expect(ids(r.stdout)).toEqual(['src/a.ts:2:no-query-in-loop']);
+    await recordAndReplay(dir);
+    fs.rmSync(path.join(dir, 'src/data.json'));
+    writeFiles(dir, { 'src/data.json/q.ts': q }); // the file becomes a folder
+    r = pglint(dir, [], true);
+    expect(r.replayed).toBe(false);
+    expect(ids(r.stdout)).toEqual(['src/a.ts:2:no-query-in-loop', 'src/b.ts:2:no-query-in-loop']);
+    await recordAndReplay(dir);
+    writeFiles(top, { 'lib/deep/r.ts': q }); // beside q.ts: a folder that exists, outside the linted folder
+    r = pglint(dir, [], true);
+    expect(r.replayed).toBe(false);
+    expect(ids(r.stdout)).toEqual(['src/a.ts:2:no-query-in-loop', 'src/b.ts:2:no-query-in-loop', 'src/c.ts:2:no-query-in-loop']);
+  }, 60_000);
+
   it('is not used for --output, --no-cache, the content cache strategy, --fix or a sub-folder', async () => {
     const dir = writeFiles(tmp('pglint-replay-'), FILES);
     const cache = path.join(dir, 'cache');

@@ -8,7 +8,7 @@ import { enclosingLoop } from '../rules/src/engine/loops';
 import { analyseSql, staticText } from '../rules/src/engine/sqltext';
 import { runBody } from '../rules/src/engine/flow';
 import { LineIndex } from '../rules/src/engine/text';
-import { scanImports } from '../rules/src/engine/project';
+import { Project, scanImports } from '../rules/src/engine/project';
 
 function modelOf(files: Record<string, string>, file = 'a.ts') {
   return projectOf(files).model(path.join(VIRTUAL_ROOT, file))!;
@@ -167,6 +167,24 @@ describe('text and imports', () => {
   });
   it('scans import specifiers without parsing', () => {
     expect(scanImports("import a from 'pg';\nconst b = require(\"./db\");\nexport * from './x';\nconst c = await import('knex');").sort()).toEqual(['./db', './x', 'knex', 'pg']);
+  });
+  it('resolves an import again once the file it names appears or disappears (resolutions are memoised)', () => {
+    const files = new Map<string, string>([[path.join(VIRTUAL_ROOT, 'a.ts'), "import { q } from './db';"], [path.join(VIRTUAL_ROOT, 'sub/b.ts'), "import { q } from '../db';"]]);
+    const project = new Project({ root: VIRTUAL_ROOT, readFile: (p) => files.get(p) });
+    const a = path.join(VIRTUAL_ROOT, 'a.ts');
+    const b = path.join(VIRTUAL_ROOT, 'sub/b.ts');
+    const db = path.join(VIRTUAL_ROOT, 'db.ts');
+    expect(project.depsOf(a)).toEqual([]);
+    files.set(db, 'export const q = 1;');
+    expect(project.depsOf(a)).toEqual([]); // nothing told the project yet
+    project.invalidate(db);
+    expect(project.depsOf(a)).toEqual([db]);
+    expect(project.depsOf(b)).toEqual([db]); // same module, another folder's specifier
+    files.delete(db);
+    project.invalidate(db);
+    expect(project.depsOf(b)).toEqual([]);
+    project.setOverlay(db, 'export const q = 2;');
+    expect(project.depsOf(a)).toEqual([db]);
   });
 });
 

@@ -223,3 +223,45 @@ describe('threads with nothing for the workers', () => {
     expect(threaded.stdout).toBe(run('1').stdout);
   }, 120_000);
 });
+
+describe('how many threads a cold run uses, left to itself (no PGLINT_WORKERS)', () => {
+  const tmp = useBuiltCli();
+  // 260 files that reach a database, all through src/db.ts: above the threshold for threads.
+  const project = (migration: string): string => {
+    const files: Record<string, string> = {
+      'package.json': '{"name":"p"}',
+      'migrations/001_init.sql': migration,
+      'src/db.ts': "import { Pool } from 'pg';\nexport const pool = new Pool();\n",
+    };
+    for (let i = 0; i < 260; i++) files[`src/f${i}.ts`] = `import { pool } from './db';\nexport const q${i} = () => pool.query('SELECT id FROM t');\n`;
+    return writeFiles(tmp('pglint-threads-'), files);
+  };
+  const run = (dir: string) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PGLINT_DEBUG: '1' };
+    delete env.PGLINT_WORKERS;
+    const r = spawnSync(process.execPath, [BIN, '.', '--no-cache', '--format', 'json'], { cwd: dir, encoding: 'utf8', timeout: 120_000, env });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stderr;
+  };
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const oneThread = 'pglint: one thread: 261 files parsed for 261 analysed, at most 2 models alive';
+
+  it(`migrations the engine works out alone: ${cores >= 3 ? 'threads (3 cores or more)' : 'one thread, each model released after its last importer'}`, () => {
+    const stderr = run(project('CREATE TABLE t (id int PRIMARY KEY);\n'));
+    expect(stderr).toContain('PGlite not needed');
+    if (cores >= 3) expect(stderr).toContain(`workers: ${Math.min(cores, 4)} threads`);
+    else {
+      // db.ts first (every file imports it), then each file, released once linted.
+      expect(stderr).toContain(oneThread);
+      expect(stderr).not.toContain('workers:');
+    }
+  }, 120_000);
+
+  it(`migrations PGlite must replay: ${cores >= 2 ? 'threads, which lint while it runs' : 'one thread'}`, () => {
+    const stderr = run(project('CREATE TABLE t (id int PRIMARY KEY);\nCREATE VIEW v AS SELECT id FROM t;\n'));
+    if (cores >= 2) {
+      expect(stderr).toContain(`workers: ${Math.min(cores, 4)} threads`);
+      expect(stderr).not.toContain('pglint: one thread');
+    } else expect(stderr).toContain(oneThread);
+  }, 120_000);
+});

@@ -112,6 +112,8 @@ export class Project {
   private readonly listDirFn?: (dir: string) => readonly string[] | undefined;
   /** Per folder: its names, exact and lower-cased (`listDir`); null when it cannot be listed. */
   private readonly dirNames = new Map<string, Set<string> | null>();
+  /** `resolvePath` answers by folder and specifier (null: unresolved). */
+  private readonly resolved = new Map<string, string | null>();
   private rules: Record<string, Rule>;
   private reachCache = new Map<string, boolean>();
   private pathAliases?: { baseUrl?: string; paths: [string, string[]][] };
@@ -289,6 +291,7 @@ export class Project {
       for (const e of this.files.values()) if (e) e.deps = undefined;
       this.reachCache.clear();
       this.dirNames.clear();
+      this.resolved.clear();
       this.discovered = undefined;
     }
     this.summaryCache = new WeakMap();
@@ -353,6 +356,17 @@ export class Project {
   }
 
   resolvePath(fromFile: string, specifier: string): string | undefined {
+    // Memoised per folder and specifier (an alias or bare specifier resolves the same from every folder): a
+    // project's files import the same modules many times over. Cleared whenever a file may appear or disappear.
+    const key = specifier.startsWith('.') ? `${path.dirname(fromFile)}\0${specifier}` : specifier;
+    const known = this.resolved.get(key);
+    if (known !== undefined) return known ?? undefined;
+    const found = this.resolveUncached(fromFile, specifier);
+    this.resolved.set(key, found ?? null);
+    return found;
+  }
+
+  private resolveUncached(fromFile: string, specifier: string): string | undefined {
     let bases: string[] = [];
     if (specifier.startsWith('.') || specifier.startsWith('/')) {
       bases = [path.resolve(path.dirname(fromFile), specifier)];
