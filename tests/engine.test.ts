@@ -186,6 +186,23 @@ describe('text and imports', () => {
     project.setOverlay(db, 'export const q = 2;');
     expect(project.depsOf(a)).toEqual([db]);
   });
+  it('drops the model of a file whose import now finds a module (and of its importers), not only the new module\'s', () => {
+    const a = path.join(VIRTUAL_ROOT, 'a.ts');
+    const b = path.join(VIRTUAL_ROOT, 'b.ts');
+    const q = path.join(VIRTUAL_ROOT, 'q.ts');
+    const files = new Map<string, string>([
+      [a, "import 'pg';\nimport { load } from './q';\nexport async function all(ids: number[]) { for (const id of ids) await load(id); }\n"],
+      [b, "import { all } from './a';\nexport async function each(groups: number[][]) { for (const g of groups) await all(g); }\n"],
+    ]);
+    const project = new Project({ root: VIRTUAL_ROOT, readFile: (p) => files.get(p) });
+    const rules = (f: string) => project.lintFile(f).findings.map((x) => `${new LineIndex(files.get(f)!).position(x.start).line + 1}:${x.ruleId}`);
+    expect(rules(a)).toEqual([]);
+    expect(rules(b)).toEqual([]);
+    files.set(q, "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const load = (id: number) => pool.query('SELECT $1::int', [id]);\n");
+    project.invalidate(q);
+    expect(rules(a)).toEqual(['3:no-query-in-loop']);
+    expect(rules(b)).toEqual(['2:no-query-in-loop']);
+  });
 });
 
 describe('lintFileAsync (the editor lints in steps)', () => {

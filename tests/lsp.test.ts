@@ -298,6 +298,18 @@ describe('language server over stdio (push diagnostics)', () => {
     expect(h === null || typeof h === 'object').toBe(true);
     expect(client.exited).toBeUndefined();
   });
+
+  it('a module created where an open file\'s import found nothing (watched-file event) is followed at once', async () => {
+    const importer = path.join(root, 'src', 'later-user.ts');
+    fs.writeFileSync(importer, "import { pool } from './db';\nimport { load } from './later';\nexport async function all(ids: number[]) {\n  await pool.query('SELECT 1');\n  for (const id of ids) await load(id);\n}\n");
+    const doc = await client.open(importer);
+    expect(await client.waitDiagnostics(doc)).toEqual([]);
+    const later = path.join(root, 'src', 'later.ts');
+    fs.writeFileSync(later, "import { pool } from './db';\nexport const load = (id: number) => pool.query('SELECT $1::int', [id]);\n");
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(later), type: 1 }] });
+    const diags = await client.waitDiagnostics(doc, (ds) => ds.length > 0, 30_000);
+    expect(diags.map((d) => `${d.range.start.line}:${d.code}`)).toEqual(['4:no-query-in-loop']);
+  });
 });
 
 describe('language server over stdio (pull diagnostics)', () => {

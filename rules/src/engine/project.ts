@@ -288,11 +288,26 @@ export class Project {
     }
     // Resolved imports may change when a file appears or disappears, reach when its imports change.
     if (!sameImports) {
+      // What each parsed file's imports resolved to (the memo still answers as its model saw it).
+      const before: [string, string[]][] = [];
+      for (const [f, e] of this.files) if (e?.model) before.push([f, this.depsOf(f)]);
       for (const e of this.files.values()) if (e) e.deps = undefined;
       this.reachCache.clear();
       this.dirNames.clear();
       this.resolved.clear();
       this.discovered = undefined;
+      // A module that appears where an import found nothing (or goes, or is shadowed: x.ts before x/index.ts)
+      // changes what that import means: such a file's model and its importers' models go too.
+      const changed = before.filter(([f, old]) => {
+        const now = this.depsOf(f);
+        return now.length !== old.length || now.some((d, i) => d !== old[i]);
+      }).map(([f]) => f);
+      if (changed.length) {
+        for (const d of [...changed, ...this.dependentsOfAll(changed)]) {
+          const e = this.files.get(d);
+          if (e?.model) this.files.set(d, { text: e.text, imports: e.imports, deps: e.deps });
+        }
+      }
     }
     this.summaryCache = new WeakMap();
   }
@@ -487,7 +502,11 @@ export class Project {
 
   /** Files (among those known to the project) whose findings may change when `absPath` changes. */
   dependentsOf(absPath: string, knownFiles: Iterable<string> = this.files.keys()): string[] {
-    const target = absolute(absPath);
+    return this.dependentsOfAll([absolute(absPath)], knownFiles);
+  }
+
+  /** `dependentsOf` for several files at once (absolute paths); none of them is in the answer. */
+  private dependentsOfAll(targets: readonly string[], knownFiles: Iterable<string> = this.files.keys()): string[] {
     const reverse = new Map<string, string[]>();
     for (const f of knownFiles) {
       for (const d of this.depsOf(f)) {
@@ -497,11 +516,12 @@ export class Project {
       }
     }
     const out = new Set<string>();
-    const stack = [target];
+    const isTarget = new Set(targets);
+    const stack = [...targets];
     while (stack.length) {
       const f = stack.pop()!;
       for (const dep of reverse.get(f) ?? []) {
-        if (!out.has(dep) && dep !== target) {
+        if (!out.has(dep) && !isTarget.has(dep)) {
           out.add(dep);
           stack.push(dep);
         }
