@@ -25,6 +25,8 @@ export interface CachedResult {
   findings: Finding[];
   skipped?: string;
   errors?: string[];
+  /** A migration file's findings named places in the code (see FileResult.readsCode): `CachedFile.codeKey` holds. */
+  readsCode?: boolean;
 }
 
 export interface CachedFile {
@@ -36,6 +38,8 @@ export interface CachedFile {
   deps: string[];
   /** Key of `result`. */
   key?: string;
+  /** With a result that reads the code: the file set's content key it was computed with (`fileKeys`). */
+  codeKey?: string;
   result?: CachedResult;
 }
 
@@ -189,7 +193,10 @@ export function fileKeys(input: {
     if (own === undefined) continue; // unreadable: always analysed (the engine says why)
     const parts = [input.globalKey, rel, own, sccKey.get(rel)!];
     if (input.isSource(rel)) parts.push('migrations', migrationKey);
-    if (migrationSet.has(rel) || !input.isSource(rel)) parts.push('project', input.fileSetContentKey);
+    // A migration file depends on the code only when its lint asked where the code uses what it drops or renames
+    // (CachedResult.readsCode, checked against CachedFile.codeKey); other files that are not source files
+    // (a Prisma schema) on the whole file set.
+    if (!migrationSet.has(rel) && !input.isSource(rel)) parts.push('project', input.fileSetContentKey);
     keys.set(rel, sha(parts));
   }
   return keys;

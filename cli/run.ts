@@ -641,6 +641,9 @@ class Linter {
     };
     let reread = 0;
     const rels = files.map((f) => this.rel(f));
+    let setContentKey: string | undefined;
+    /** Hash of every linted file's path and content (what a migration file's findings read when they name usages). */
+    const fileSetContentKey = (): string => (setContentKey ??= sha(rels.map((r) => `${r}\u0000${hashOf(r) ?? ''}`).sort()));
 
     // 1. Keys: content hashes, the import graph (cached with the hashes), the migrations.
     let data: CacheData | undefined;
@@ -648,6 +651,8 @@ class Linter {
     let graph: Map<string, string[]> | undefined;
     let migrationFiles: string[] = [];
     let graphFromCache = false;
+    /** Folder signatures behind the cached imports this run kept (CacheData.folders). */
+    let keptFolders: Record<string, string | null> | undefined;
     const G = globalKey({
       version: VERSION,
       buildId: this.s.buildId,
@@ -666,28 +671,34 @@ class Linter {
     // (step 3): they start then.
     if (!data && !this.prepared && !this.pool && this.workerCount(files.length) >= PARALLEL_MIN_THREADS) this.pool = this.startPool(files.length);
     if (this.cache) {
-      // The cached graph holds when the file list is the same and no file of the closure changed.
+      // The cached graph: with the same file list and the same folder listings, a file whose content is unchanged
+      // imports what it imported; only the files whose content changed (and modules new to the closure) have their
+      // imports resolved again, by the engine. Otherwise the engine works the whole graph out.
       if (data && data.fileSetKey === fileSetKey && foldersUnchanged(data.folders, (r) => this.abs(r))) {
         const cachedGraph = new Map<string, string[]>();
         const stack = [...rels];
-        let ok = true;
-        while (stack.length && ok) {
+        let recomputed = 0;
+        while (stack.length) {
           const r = stack.pop()!;
           if (cachedGraph.has(r)) continue;
           const entry = data.files[r];
-          if (!entry || !Array.isArray(entry.deps) || entry.h !== hashOf(r)) ok = false;
+          let deps: string[];
+          if (entry && Array.isArray(entry.deps) && entry.h === hashOf(r)) deps = entry.deps;
           else {
-            cachedGraph.set(r, entry.deps);
-            stack.push(...entry.deps);
+            const project = await this.ensureProject();
+            deps = hashOf(r) === undefined ? [] : project.depsOf(this.abs(r)).map((d) => this.rel(d));
+            recomputed++;
           }
+          cachedGraph.set(r, deps);
+          stack.push(...deps);
         }
-        if (ok) {
-          graph = cachedGraph;
-          graphFromCache = true;
-          // The folders resolution listed are inputs of this run too (the replay stamps them).
-          for (const r of Object.keys(data.folders ?? {})) this.inputPaths.add(this.abs(r));
-          migrationFiles = data.migrationFiles;
-        }
+        graph = cachedGraph;
+        graphFromCache = recomputed === 0;
+        keptFolders = data.folders;
+        // The folders resolution listed are inputs of this run too (the replay stamps them).
+        for (const r of Object.keys(data.folders ?? {})) this.inputPaths.add(this.abs(r));
+        migrationFiles = graphFromCache ? data.migrationFiles : this.project!.migrationFiles().map((f) => this.rel(f));
+        if (this.s.io.env.PGLINT_DEBUG_CACHE === '1' && recomputed) io.stderr.write(`cache: imports resolved again for ${recomputed} files\n`);
       }
       if (!graph) {
         const project = await this.ensureProject();
@@ -713,7 +724,7 @@ class Linter {
         hash: hashOf,
         isSource: (r) => isSourceFile(r),
         migrationFiles,
-        fileSetContentKey: sha(rels.map((r) => `${r}\u0000${hashOf(r) ?? ''}`).sort()),
+        fileSetContentKey: fileSetContentKey(),
       });
     }
 
@@ -723,7 +734,8 @@ class Linter {
     for (let i = 0; i < files.length; i++) {
       const key = keys?.get(rels[i]!);
       const entry = key !== undefined ? data?.files[rels[i]!] : undefined;
-      if (key !== undefined && entry?.key === key && entry.result && Array.isArray(entry.result.findings)) results.set(files[i]!, entry.result);
+      const codeHolds = !entry?.result?.readsCode || entry.codeKey === fileSetContentKey();
+      if (key !== undefined && entry?.key === key && entry.result && Array.isArray(entry.result.findings) && codeHolds) results.set(files[i]!, entry.result);
       else misses.push(files[i]!);
     }
     const debugCache = io.env.PGLINT_DEBUG_CACHE === '1';
@@ -772,7 +784,11 @@ class Linter {
         const key = keys.get(r);
         const result = results.get(files[i]!);
         if (key === undefined || !result || result.crash !== undefined || !entries[r]) continue;
-        entries[r] = { ...entries[r]!, key, result: { findings: result.findings, skipped: result.skipped, errors: result.errors } };
+        const { codeKey: _old, ...entry } = entries[r]!;
+        entries[r] = {
+          ...entry, key, result: { findings: result.findings, skipped: result.skipped, errors: result.errors, ...(result.readsCode ? { readsCode: true } : {}) },
+          ...(result.readsCode ? { codeKey: fileSetContentKey() } : {}),
+        };
       }
       this.cache.save({
         format: CACHE_FORMAT,
@@ -781,7 +797,8 @@ class Linter {
         migrationFiles,
         migrationError: this.project?.migrationError() ?? data?.migrationError,
         files: entries,
-        folders: graphFromCache ? data!.folders : Object.fromEntries([...this.resolutionFolders].map(([d, sig]) => [this.rel(d), sig])),
+        // The folders behind the cached imports kept (still valid: checked above), and those listed by this run.
+        folders: { ...(keptFolders ?? {}), ...Object.fromEntries([...this.resolutionFolders].map(([d, sig]) => [this.rel(d), sig])) },
       });
     }
 

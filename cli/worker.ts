@@ -43,6 +43,8 @@ export interface WorkerFileResult {
   findings: Finding[];
   skipped?: string;
   errors?: string[];
+  /** See FileResult.readsCode. */
+  readsCode?: boolean;
   /** The engine threw on this file (reported as an internal error, like the single-thread loop). */
   crash?: string;
   /**
@@ -57,14 +59,14 @@ export type FromWorker = { type: 'results'; results: WorkerFileResult[]; parsed:
 
 /** The part of a Project the lint loops use (the engine's type stays out of this light bundle). */
 interface Linting {
-  lintFile(file: string, options: { reportUnusedDisables?: boolean; early?: EarlyLint }): { findings: Finding[]; skipped?: string; errors?: string[] };
+  lintFile(file: string, options: { reportUnusedDisables?: boolean; early?: EarlyLint }): { findings: Finding[]; skipped?: string; errors?: string[]; readsCode?: boolean };
 }
 
 /** Lints one file as plain data; an engine exception becomes `crash` (reported as an internal error). */
 export function lintToResult(project: Linting, file: string, options: { reportUnusedDisables?: boolean; early?: EarlyLint }): WorkerFileResult & { stack?: string } {
   try {
     const r = project.lintFile(file, options);
-    return { file, findings: r.findings, skipped: r.skipped, errors: r.errors };
+    return { file, findings: r.findings, skipped: r.skipped, errors: r.errors, ...(r.readsCode ? { readsCode: true } : {}) };
   } catch (error) {
     return { file, findings: [], crash: (error as Error)?.message ?? String(error), stack: (error as Error)?.stack };
   }

@@ -137,9 +137,10 @@ describe('result cache', () => {
     // repo.ts no longer queries: service.ts (which imports it) loses its N+1 finding.
     fs.writeFileSync(path.join(dir, 'src/repo.ts'), `import { pool } from './db';\nexport async function findUser(id: number) {\n  return { id, pool: typeof pool };\n}\n`);
     const after = pglint(dir, ['--cache-location', cache]);
-    // The changed file, its importer, and the migration (its findings may cite usages anywhere in the code).
-    expect(after.misses).toEqual(['migrations/001_users.sql', 'src/repo.ts', 'src/service.ts']);
-    expect(after.hits).toBe(LINTED.length - 3);
+    // The changed file and its importer. Not the migration: nothing in it asked where the code uses a table.
+    expect(after.misses).toEqual(['src/repo.ts', 'src/service.ts']);
+    expect(after.hits).toBe(LINTED.length - 2);
+    expect(after.stderr).toContain('cache: imports resolved again for 1 files');
     const fresh = pglint(dir, ['--no-cache']);
     expect(after.stdout).toBe(fresh.stdout);
     expect(after.stdout).not.toContain('no-query-in-loop');
@@ -153,6 +154,43 @@ describe('result cache', () => {
     const migrated = pglint(dir, ['--cache-location', cache]);
     expect(migrated.misses).toEqual(LINTED);
     expect(migrated.stdout).toBe(pglint(dir, ['--no-cache']).stdout);
+  });
+
+  it('a migration whose findings name places in the code is linted again when the code changes; the others are not', () => {
+    const dir = writeFiles(tmp('pglint-cache-'), {
+      ...FILES,
+      'migrations/002_drop_name.sql': 'ALTER TABLE users DROP COLUMN name;\n',
+    });
+    const cache = tmp('pglint-cache-loc-');
+    const usages = (r: Run): string[] => (JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string; message: string }[] }[])
+      .filter((f) => f.filePath.endsWith('002_drop_name.sql')).flatMap((f) => f.messages.map((m) => m.message.match(/used in (\d+) place/)?.[1] ?? 'none'));
+    const first = pglint(dir, ['--cache-location', cache]);
+    expect(usages(first)).toEqual(['1']); // repo.ts selects name (concat.ts builds its SQL: not a static text)
+    // Another file reads the column: the DROP migration misses (and now names 2 places); 001 still hits.
+    writeFiles(dir, { 'src/more.ts': "import { pool } from './db';\nexport const names = () => pool.query('SELECT name FROM users');\n" });
+    const added = pglint(dir, ['--cache-location', cache]);
+    expect(added.misses).toContain('migrations/002_drop_name.sql');
+    expect(added.misses).toContain('src/more.ts');
+    expect(usages(added)).toEqual(['2']);
+    expect(added.misses).not.toContain('migrations/001_users.sql');
+    // An edit to a file that is in the graph already.
+    fs.writeFileSync(path.join(dir, 'src/more.ts'), "import { pool } from './db';\nexport const ids = () => pool.query('SELECT id FROM users');\n");
+    const edited = pglint(dir, ['--cache-location', cache]);
+    expect(edited.misses).toEqual(['migrations/002_drop_name.sql', 'src/more.ts']);
+    expect(usages(edited)).toEqual(['1']);
+    expect(edited.stdout).toBe(pglint(dir, ['--no-cache']).stdout);
+  });
+
+  it('an edit that adds an import is followed: the graph is resolved again for that file', () => {
+    const dir = project();
+    const cache = tmp('pglint-cache-loc-');
+    pglint(dir, ['--cache-location', cache]);
+    // The front-end file starts to import the repository and calls it in a loop.
+    fs.writeFileSync(path.join(dir, 'src/web/view.tsx'), "import { findUser } from '../repo';\nexport async function View(props: { ids: number[] }) {\n  for (const id of props.ids) await findUser(id);\n  return null;\n}\n");
+    const after = pglint(dir, ['--cache-location', cache]);
+    expect(after.misses).toEqual(['src/web/view.tsx']);
+    expect(after.stdout).toContain('no-query-in-loop');
+    expect(after.stdout).toBe(pglint(dir, ['--no-cache']).stdout);
   });
 
   it('--no-cache always misses and writes nothing', () => {
@@ -223,7 +261,7 @@ describe('result cache: import cycles', () => {
     // shared.ts no longer queries: the loop in c.ts is no longer an N+1.
     fs.writeFileSync(path.join(dir, 'src/cycle/shared.ts'), `import { pool } from '../db';\nexport async function lookup(id: number) {\n  return { id, pool: typeof pool };\n}\n`);
     const changed = pglint(dir, ['--cache-location', cache]);
-    expect(changed.misses).toEqual(['migrations/001_users.sql', 'src/cycle/a.ts', 'src/cycle/b.ts', 'src/cycle/c.ts', 'src/cycle/caller.ts', 'src/cycle/shared.ts']);
+    expect(changed.misses).toEqual(['src/cycle/a.ts', 'src/cycle/b.ts', 'src/cycle/c.ts', 'src/cycle/caller.ts', 'src/cycle/shared.ts']);
     const fresh = pglint(dir, ['--no-cache']);
     expect(changed.stdout).toBe(fresh.stdout);
     expect(changed.stdout).not.toBe(cold.stdout);
@@ -231,7 +269,7 @@ describe('result cache: import cycles', () => {
     // A change inside the cycle re-lints the cycle and its dependents, not the file the cycle imports.
     fs.appendFileSync(path.join(dir, 'src/cycle/b.ts'), '// touched\n');
     const inCycle = pglint(dir, ['--cache-location', cache]);
-    expect(inCycle.misses).toEqual(['migrations/001_users.sql', 'src/cycle/a.ts', 'src/cycle/b.ts', 'src/cycle/c.ts', 'src/cycle/caller.ts']);
+    expect(inCycle.misses).toEqual(['src/cycle/a.ts', 'src/cycle/b.ts', 'src/cycle/c.ts', 'src/cycle/caller.ts']);
     expect(inCycle.stdout).toBe(pglint(dir, ['--no-cache']).stdout);
   });
 });

@@ -33,6 +33,11 @@ export interface FileResult {
   errors?: string[];
   /** The file was analysed (it can reach a database module). */
   analysed?: boolean;
+  /**
+   * A migration file whose findings depend on the code too (a DROP or RENAME asked where the code uses what it
+   * removes): a cache must key it on every source file. Other migration files depend on the migrations only.
+   */
+  readsCode?: boolean;
 }
 
 export interface LintFileOptions {
@@ -124,7 +129,7 @@ export class Project {
   /** Files parsed so far (for benchmarks and debugging: `PGLINT_DEBUG=1` prints it per thread). */
   parsed = 0;
 
-  private migrations?: { set: MigrationSet; build?: SchemaBuild; findings: Map<string, Finding[]>; error?: string };
+  private migrations?: { set: MigrationSet; build?: SchemaBuild; findings?: Map<string, Finding[]>; readsCode?: Set<string>; files?: Set<string>; error?: string };
 
   constructor(options: ProjectOptions) {
     this.root = path.resolve(options.root);
@@ -151,41 +156,68 @@ export class Project {
       this.discovered = undefined;
       let build: SchemaBuild | undefined;
       if (set.migrations.length) build = await buildSchema(set, { cacheDir: options.cacheDir });
-      const findings = new Map<string, Finding[]>();
-      const enabled = (id: string): 'warn' | 'error' | undefined => {
-        const sev = this.config.rules[id]?.severity ?? this.rules[id]?.meta.defaultSeverity;
-        return sev === 'off' || sev === undefined ? undefined : sev;
-      };
+      if (build && set.migrations.length) set.modelOptions = projectModelOptions(this.root, this.config.ignores, (f) => this.peekText(f));
+      // The findings on the migration files themselves are worked out when a lint first asks for them
+      // (`migrationFindings`): a CLI run whose migration files all hit its cache never does.
+      this.migrations = { set, build };
+    } catch (err) {
+      this.migrations = { set: { root: this.root, groups: [], migrations: [], notes: [] }, findings: new Map(), readsCode: new Set(), error: (err as Error).message };
+    }
+  }
+
+  private isMigrationFile(file: string): boolean {
+    const m = this.migrations;
+    if (!m) return false;
+    m.files ??= new Set(m.set.migrations.map((x) => x.file));
+    return m.files.has(file);
+  }
+
+  /**
+   * Findings on migration files (statements that fail, unsafe changes) and on Prisma schemas (models ahead of the
+   * migrations), by file; worked out once, on first use after `prepare()`. Also fills `readsCode`.
+   */
+  private migrationFindings(): Map<string, Finding[]> {
+    const m = this.migrations;
+    if (!m) return new Map();
+    if (m.findings) return m.findings;
+    const findings = new Map<string, Finding[]>();
+    const readsCode = new Set<string>();
+    m.findings = findings;
+    m.readsCode = readsCode;
+    const { set, build } = m;
+    const enabled = (id: string): 'warn' | 'error' | undefined => {
+      const sev = this.config.rules[id]?.severity ?? this.rules[id]?.meta.defaultSeverity;
+      return sev === 'off' || sev === undefined ? undefined : sev;
+    };
+    const add = (f: Finding): void => {
+      const list = findings.get(f.file) ?? [];
+      list.push(f);
+      findings.set(f.file, list);
+    };
+    try {
       if (set.migrations.length) {
         const usages = codeUsages(this, this.config.ignores);
         const all = lintMigrationsSync(set, build, {
           language: this.config.docs.language,
-          usages: (table, column) => [...this.usagesOf(table, column), ...usages(table, column)],
+          usages: (table, column, from) => {
+            readsCode.add(from);
+            return [...this.usagesOf(table, column), ...usages(table, column)];
+          },
         });
         for (const f of all) {
           const sev = enabled(f.ruleId);
           if (!sev) continue;
           if (f.severity !== 'error') f.severity = sev;
-          const list = findings.get(f.file) ?? [];
-          list.push(f);
-          findings.set(f.file, list);
+          add(f);
         }
       }
-      if (build && set.migrations.length) {
-        const sev = enabled('no-missing-migration');
-        set.modelOptions = projectModelOptions(this.root, this.config.ignores, (f) => this.peekText(f));
-        if (sev) {
-          for (const f of prismaModelFindings(set, build.schema, (p) => this.textOf(p), this.config.docs.language, sev)) {
-            const list = findings.get(f.file) ?? [];
-            list.push(f);
-            findings.set(f.file, list);
-          }
-        }
-      }
-      this.migrations = { set, build, findings };
+      const sev = enabled('no-missing-migration');
+      if (build && set.migrations.length && sev) for (const f of prismaModelFindings(set, build.schema, (p) => this.textOf(p), this.config.docs.language, sev)) add(f);
     } catch (err) {
-      this.migrations = { set: { root: this.root, groups: [], migrations: [], notes: [] }, findings: new Map(), error: (err as Error).message };
+      findings.clear();
+      m.error ??= (err as Error).message;
     }
+    return findings;
   }
 
   /**
@@ -228,14 +260,14 @@ export class Project {
   async adoptPrepared(state: PreparedState): Promise<void> {
     await initSqlParser();
     await ensureParser();
-    this.migrations = { set: state.set, build: state.build, error: state.error, findings: new Map() };
+    this.migrations = { set: state.set, build: state.build, error: state.error, findings: new Map(), readsCode: new Set() };
   }
 
   /** The migration files (and other non-source files with migration findings) `prepare()` reports on. */
   migrationReportFiles(): string[] {
     const m = this.migrations;
     if (!m) return [];
-    return [...new Set([...m.set.migrations.map((x) => x.file), ...m.findings.keys()])];
+    return [...new Set([...m.set.migrations.map((x) => x.file), ...this.migrationFindings().keys()])];
   }
 
   /** The schema built from the migrations, once `prepare()` has run and found migrations. */
@@ -604,7 +636,10 @@ export class Project {
     if (text === undefined) return { ...result, skipped: 'file not found' };
     if (text.length > MAX_FILE_BYTES) return { ...result, skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
     if (text.includes('\u0000')) return { ...result, skipped: 'binary file' };
-    const migrationFindings = this.migrations?.findings.get(file) ?? [];
+    // Only migration files and other files (a Prisma schema) have findings of their own from the migrations.
+    const mayHaveMigrationFindings = !isSourceFile(file) || this.isMigrationFile(file);
+    const migrationFindings = mayHaveMigrationFindings ? this.migrationFindings().get(file) ?? [] : [];
+    if (mayHaveMigrationFindings && this.migrations?.readsCode?.has(file)) result.readsCode = true;
     if (!isSourceFile(file) || !this.reachesDatabase(file)) {
       if (!migrationFindings.length) return result;
       const suppressed = applySuppressions(text, migrationFindings.map((f) => ({ ...f })), { reportUnused: !!options.reportUnusedDisables, file });

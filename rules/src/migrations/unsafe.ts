@@ -24,8 +24,11 @@ export interface UnsafeProblem {
 }
 
 export interface UnsafeOptions {
-  /** Where the code uses a table (or a column of it): the lead wires this to the project's SQL index. */
-  usages?: (table: string, column?: string) => Location[];
+  /**
+   * Where the code uses a table (or a column of it): the lead wires this to the project's SQL index. `from` is the
+   * migration file that asks (its findings then depend on the code).
+   */
+  usages?: (table: string, column: string | undefined, from: string) => Location[];
 }
 
 /** Tools that have a down step (a migration without one cannot be rolled back). */
@@ -88,8 +91,9 @@ export function checkUnsafe(set: MigrationSet, build: Pick<SchemaBuild, 'relatio
   const validated = new Set<string>();
   const tracked = new Set<string>();
 
+  let current = '';
   const usage = (table: string, column?: string) => {
-    const locs = options.usages?.(display(table), column) ?? [];
+    const locs = options.usages?.(display(table), column, current) ?? [];
     return {
       text: locs.length ? ` (still used in ${locs.length} place${locs.length > 1 ? 's' : ''} in the code)` : '',
       related: locs.length ? locs.map((l) => ({ ...l, message: column ? `"${display(table)}"."${column}" is used here` : `"${display(table)}" is used here` })) : undefined,
@@ -97,6 +101,7 @@ export function checkUnsafe(set: MigrationSet, build: Pick<SchemaBuild, 'relatio
   };
 
   for (const m of set.migrations) {
+    current = m.file;
     const before = new Set(build?.relationsBefore?.[m.file] ?? tracked);
     const existed = (k: string | undefined) => !!k && before.has(k) && !createdHere.has(k);
     const createdHere = new Set<string>();
