@@ -42,6 +42,9 @@ function classify(ctx: LoopContext): LoopContext {
   const loop = ctx.loop;
   if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) {
     if (isConstantList(loop.expression)) return { ...ctx, sequentialReason: 'constant list' };
+    // `for (const _ of Array.from({ length: 10 }))`: the element is never read, so no query depends on it; the
+    // loop repeats a statement (batches of a DELETE … LIMIT, attempts), it does not look rows up one by one.
+    if (ts.isForOfStatement(loop) && loopVariableUnread(loop)) return { ...ctx, sequentialReason: 'repetition' };
     return ctx;
   }
   if (ctx.kind === 'callback' && ts.isCallExpression(loop)) {
@@ -60,6 +63,23 @@ function classify(ctx: LoopContext): LoopContext {
     return { ...ctx, sequentialReason: 'sequential loop' };
   }
   return ctx;
+}
+
+/** A `for…of` whose one loop variable (an identifier) is not named anywhere in its body. */
+function loopVariableUnread(loop: ts.ForOfStatement): boolean {
+  const init = loop.initializer;
+  if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1) return false;
+  const name = init.declarations[0]!.name;
+  if (!ts.isIdentifier(name)) return false;
+  let named = false;
+  const visit = (n: ts.Node): void => {
+    if (named) return;
+    // Any identifier of that text counts (a property name too): when unsure, the loop stays a walk over data.
+    if (ts.isIdentifier(n) && n.text === name.text) named = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(loop.statement);
+  return !named;
 }
 
 function indexesAnything(body: ts.Node): boolean {

@@ -41,6 +41,23 @@ export async function purgeOrphanedAttachments(): Promise<void> {
   }
 }
 
+const AUDIT_BATCHES = Array.from({ length: 10 });
+
+/** At most ten batches per run: the loop never reads its element, it repeats the DELETE. */
+export async function purgeOldAuditLog(): Promise<void> {
+  for (const _ of AUDIT_BATCHES) {
+    const { rowCount } = await pool.query("DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE created_at < now() - interval '90 days' LIMIT 1000)"); // ok: no-query-in-loop -- repetition: the element is never read
+    if (!rowCount) return;
+  }
+}
+
+/** The same loop shape, but each turn reads its element: one query per id (N+1). */
+export async function touchAuditEntries(ids: number[]): Promise<void> {
+  for (const id of ids) {
+    await pool.query('UPDATE audit_log SET seen = true WHERE id = $1', [id]); // expect: no-query-in-loop
+  }
+}
+
 export async function runMaintenance(): Promise<void> {
   for (const statement of MAINTENANCE) {
     await pool.query(statement); // ok: no-query-in-loop -- loop over a literal list of constant statements
