@@ -36,7 +36,8 @@ export function analyseSql(expr: ts.Expression, file: FileModel): BuiltSql | und
 /** The statically known text, with `$?` for spliced values; undefined if no text is known. */
 export function staticText(expr: ts.Expression, file: FileModel): string | undefined {
   const b = analyseSql(expr, file);
-  if (!b || !b.pieces.some((p) => p.t === 'text')) return undefined;
+  // Nothing but values (`sql\`${sql.raw(statement)}\``): the statement itself is unknown.
+  if (!b || !b.pieces.some((p) => p.t === 'text' && p.value.trim() !== '')) return undefined;
   return b.pieces.map((p) => (p.t === 'text' ? p.value : '$?')).join('');
 }
 

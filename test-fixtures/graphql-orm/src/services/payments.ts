@@ -20,6 +20,13 @@ export async function paymentCount(customerId: number) {
   return slonikPool.oneFirst(baseSql.unsafe`SELECT count(*) FROM payments WHERE customer_id = ${customerId}`); // ok: no-sql-concatenation -- slonik sql.unsafe is a tag that still binds values
 }
 
+/** Applies SQL files in order (a seed): each statement comes whole from a file, so the loop is a runner, not N+1. */
+export async function applySqlFiles(statements: string[]) {
+  for (const statement of statements) {
+    await slonikPool.query(sql`${sql.raw(statement)}`); // ok: no-query-in-loop -- the statement is entirely dynamic: a runner
+  }
+}
+
 export async function paymentsFor(customerIds: number[]) {
   const result = [];
   for (const customerId of customerIds) {
