@@ -413,19 +413,26 @@ export function startServer(given?: Connection): Connection {
   }
 
   /** Open files whose findings depend on `file` (N+1 through a repository function, for instance). */
-  async function dependentsChanged(file: string): Promise<void> {
-    const st = await stateFor(file);
-    let deps: string[] = [];
-    try {
-      deps = st.project.dependentsOf(file);
-    } catch (e) {
-      logError(`dependentsOf failed for ${file}: ${errorText(e)}`);
+  /** Re-lints the open documents that import one of `files` (transitively; a changed file that imports another too). */
+  async function dependentsChanged(files: readonly string[]): Promise<void> {
+    const byState = new Map<FolderState, string[]>();
+    for (const file of files) {
+      const st = await stateFor(file);
+      byState.set(st, [...(byState.get(st) ?? []), file]);
+    }
+    const deps = new Set<string>();
+    for (const [st, list] of byState) {
+      try {
+        for (const d of st.project.dependentsOfMany(list)) deps.add(d);
+      } catch (e) {
+        logError(`dependentsOf failed for ${list.join(', ')}: ${errorText(e)}`);
+      }
     }
     const uris = documents
       .all()
       .filter((d) => {
         const p = uriToPath(d.uri);
-        return p !== undefined && p !== file && deps.includes(p);
+        return p !== undefined && deps.has(p);
       })
       .map((d) => d.uri);
     if (uris.length > 0) refreshAll(uris);
@@ -445,7 +452,7 @@ export function startServer(given?: Connection): Connection {
     dirty.set(e.document.uri, file);
     if (!first) {
       void stateFor(file)
-        .then(() => dependentsChanged(file))
+        .then(() => dependentsChanged([file]))
         .catch((err) => logError(`${file}: ${errorText(err)}`));
     }
     if (!pullMode) schedule(e.document.uri, first ? 0 : DEBOUNCE_MS);
@@ -689,12 +696,15 @@ export function startServer(given?: Connection): Connection {
     }
     void (async () => {
       const migrationsChanged = new Set<FolderState>();
+      // One invalidation per project for the whole batch (a branch switch changes hundreds of files at once).
+      const byState = new Map<FolderState, string[]>();
       for (const file of changed) {
         const st = await stateFor(file);
         if (isMigrationFile(st, file)) migrationsChanged.add(st);
         if (documents.all().some((d) => uriToPath(d.uri) === file)) continue; // the editor's text wins
-        st.project.invalidate(file);
+        byState.set(st, [...(byState.get(st) ?? []), file]);
       }
+      for (const [st, files] of byState) st.project.invalidateMany(files);
       if (reload) {
         await reloadAll('configuration file changed');
         return;
@@ -704,7 +714,7 @@ export function startServer(given?: Connection): Connection {
         await prepareMigrations(st.project);
       }
       if (migrationsChanged.size > 0) refreshAll(); // schema changed: every open file may gain or lose findings
-      else for (const file of changed) await dependentsChanged(file);
+      else await dependentsChanged(changed);
     })().catch((e) => logError(`watched files: ${errorText(e)}`));
   });
 

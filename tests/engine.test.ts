@@ -186,6 +186,26 @@ describe('text and imports', () => {
     project.setOverlay(db, 'export const q = 2;');
     expect(project.depsOf(a)).toEqual([db]);
   });
+  it('invalidates many files in one pass as one call per file would (a branch switch)', () => {
+    const at = (f: string) => path.join(VIRTUAL_ROOT, f);
+    const files = new Map<string, string>([
+      [at('repo.ts'), "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const load = (id: number) => pool.query('SELECT $1::int', [id]);\n"],
+      [at('service.ts'), "import { load } from './repo';\nexport async function all(ids: number[]) { for (const id of ids) await load(id); }\n"],
+      [at('other.ts'), "import 'pg';\nexport const x = 1;\n"],
+    ]);
+    const project = new Project({ root: VIRTUAL_ROOT, readFile: (p) => files.get(p) });
+    const rules = (f: string) => project.lintFile(at(f)).findings.map((x) => x.ruleId);
+    expect(rules('service.ts')).toEqual(['no-query-in-loop']);
+    expect(rules('other.ts')).toEqual([]);
+    files.set(at('repo.ts'), 'export const load = (id: number) => ({ id });\n');
+    files.set(at('other.ts'), 'export const x = 2;\n');
+    project.invalidateMany([at('repo.ts'), at('other.ts')]);
+    expect(rules('service.ts')).toEqual([]); // its model went with repo.ts's
+    // Dependents of several files: one of them is in the answer when it imports another.
+    expect(project.dependentsOfMany([at('repo.ts'), at('service.ts')])).toEqual([at('service.ts')]);
+    expect(project.dependentsOfMany([at('repo.ts')])).toEqual([at('service.ts')]);
+    expect(project.dependentsOfMany([at('service.ts')])).toEqual([]);
+  });
   it('drops the model of a file whose import now finds a module (and of its importers), not only the new module\'s', () => {
     const a = path.join(VIRTUAL_ROOT, 'a.ts');
     const b = path.join(VIRTUAL_ROOT, 'b.ts');

@@ -310,6 +310,19 @@ describe('language server over stdio (push diagnostics)', () => {
     const diags = await client.waitDiagnostics(doc, (ds) => ds.length > 0, 30_000);
     expect(diags.map((d) => `${d.range.start.line}:${d.code}`)).toEqual(['4:no-query-in-loop']);
   });
+
+  it('a batch of files changed on disk (a branch switch) re-lints an open file that imports one of them, even one of the batch', async () => {
+    const a = path.join(root, 'src', 'batch-a.ts');
+    const b = path.join(root, 'src', 'batch-b.ts');
+    fs.writeFileSync(a, "import { pool } from './db';\nexport const load = (id: number) => pool.query('SELECT $1::int', [id]);\n");
+    fs.writeFileSync(b, "import { load } from './batch-a';\nexport async function all(ids: number[]) {\n  for (const id of ids) await load(id);\n}\n");
+    const doc = await client.open(b);
+    await client.waitDiagnostics(doc, (ds) => ds.some((d) => d.code === 'no-query-in-loop'), 30_000);
+    fs.writeFileSync(a, 'export const load = async (id: number) => ({ id });\n');
+    fs.appendFileSync(b, '// reformatted\n'); // on disk only: the editor's text of b wins
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [a, b].map((f) => ({ uri: uriOf(f), type: 2 })) });
+    await client.waitDiagnostics(doc, (ds) => ds.length === 0, 30_000);
+  });
 });
 
 describe('language server over stdio (pull diagnostics)', () => {

@@ -309,11 +309,20 @@ export class Project {
 
   /** Forgets what the project derived from a file. `sameImports`: its import list did not change (an edit). */
   invalidate(absPath: string, sameImports = false): void {
-    const p = absolute(absPath);
-    // Files that import this one (transitively) hold values resolved through it: drop their models too.
-    // Files it imports are unaffected, so an edit re-parses only the file and its dependents.
-    const dependents = this.files.has(p) ? this.dependentsOf(p) : [];
-    this.files.delete(p);
+    this.invalidateMany([absPath], sameImports);
+  }
+
+  /**
+   * `invalidate` for several files at once (what a branch switch or a formatter changed on disk): one pass over the
+   * import graph, where a call per file would go over it once per file.
+   */
+  invalidateMany(absPaths: readonly string[], sameImports = false): void {
+    const paths = [...new Set(absPaths.map(absolute))];
+    // Files that import these (transitively) hold values resolved through them: drop their models too.
+    // Files they import are unaffected, so an edit re-parses only the file and its dependents.
+    const known = paths.filter((p) => this.files.has(p));
+    const dependents = known.length ? this.dependentsOfAll(known) : [];
+    for (const p of paths) this.files.delete(p);
     for (const d of dependents) {
       const e = this.files.get(d);
       if (e?.model) this.files.set(d, { text: e.text, imports: e.imports, deps: e.deps });
@@ -537,7 +546,14 @@ export class Project {
     return this.dependentsOfAll([absolute(absPath)], knownFiles);
   }
 
-  /** `dependentsOf` for several files at once (absolute paths); none of them is in the answer. */
+  /**
+   * `dependentsOf` for several files at once, in one pass. One of them is in the answer when it imports another
+   * (a file that only imports itself, through a cycle, may be too).
+   */
+  dependentsOfMany(absPaths: readonly string[]): string[] {
+    return this.dependentsOfAll(absPaths.map(absolute));
+  }
+
   private dependentsOfAll(targets: readonly string[], knownFiles: Iterable<string> = this.files.keys()): string[] {
     const reverse = new Map<string, string[]>();
     for (const f of knownFiles) {
@@ -553,7 +569,7 @@ export class Project {
     while (stack.length) {
       const f = stack.pop()!;
       for (const dep of reverse.get(f) ?? []) {
-        if (!out.has(dep) && !isTarget.has(dep)) {
+        if (!out.has(dep) && (targets.length > 1 || !isTarget.has(dep))) {
           out.add(dep);
           stack.push(dep);
         }
