@@ -98,6 +98,7 @@ export function mergeSettings(fileConfig: ResolvedConfig, settings: PglintSettin
     migrations: { paths: settings.migrations.paths.length > 0 ? settings.migrations.paths : fileConfig.migrations.paths },
     docs: { baseUrl, language },
   };
+  if (fileConfig.libraries) merged.libraries = fileConfig.libraries;
   if (fileConfig.database && ctx.trusted) merged.database = fileConfig.database;
   // The user's own setting (not the workspace's file) may turn the live checks on in any workspace.
   if (settings.database.url) merged.database = { url: settings.database.url };

@@ -111,11 +111,21 @@ describe('loadConfig', () => {
       [{ rules: { 'no-unreleased-client': ['error', { releaseFunction: ['done'] }] } }, 'options.releaseFunction: unknown option for rule "no-unreleased-client" (did you mean "releaseFunctions"?)'],
       [{ rules: { 'no-unreleased-client': { severity: 'error', option: {} } } }, 'rules.no-unreleased-client.option: unknown key'],
       [[1, 2], 'expected a JSON object, got an array'],
+      [{ libraries: ['slonik'] }, 'libraries: expected an object mapping module names'],
+      [{ libraries: { '@acme/db': 'slonnik' } }, 'libraries.@acme/db: expected the name of a library module pglint knows (did you mean "slonik"?)'],
+      [{ libraries: { '@acme/db': 3 } }, 'libraries.@acme/db: expected the name of a library module pglint knows, got number 3'],
+      [{ libraries: { pg: 'knex' } }, 'libraries.pg: "pg" is a module pglint knows already'],
     ];
     for (const [json, message] of cases) {
       const dir = project({ 'pglint.config.json': JSON.stringify(json) });
       expect(configError(() => loadConfig(dir, undefined, KNOWN)).message).toContain(message);
     }
+  });
+
+  it('reads libraries: other module names for a database library pglint knows (a fork, a re-export)', () => {
+    const dir = project({ 'pglint.config.json': JSON.stringify({ libraries: { '@silverhand/slonik': 'slonik' } }) });
+    expect(loadConfig(dir, undefined, KNOWN).config.libraries).toEqual({ '@silverhand/slonik': 'slonik' });
+    expect(loadConfig(project({ 'pglint.config.json': '{}' }), undefined, KNOWN).config.libraries).toBeUndefined();
   });
 
   it('uses an explicit --config file, and says when it is missing', () => {

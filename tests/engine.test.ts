@@ -186,6 +186,22 @@ describe('text and imports', () => {
     project.setOverlay(db, 'export const q = 2;');
     expect(project.depsOf(a)).toEqual([db]);
   });
+  it('reads a module the configuration maps to a known library as that library (libraries), and forgets it when the mapping goes', () => {
+    const files = {
+      'db.ts': "import { createPool, sql } from '@acme/slonik';\nexport const pool = await createPool('postgres://');\nexport { sql };\n",
+      'a.ts': "import { pool, sql } from './db';\nexport async function all(ids: number[]) { for (const id of ids) await pool.one(sql`SELECT ${id}::int`); }\n",
+    };
+    const project = projectOf(files);
+    const a = path.join(VIRTUAL_ROOT, 'a.ts');
+    const rules = () => project.lintFile(a).findings.map((x) => x.ruleId);
+    expect(project.reachesDatabase(a)).toBe(false);
+    expect(rules()).toEqual([]);
+    project.setConfig({ ...project.config, libraries: { '@acme/slonik': 'slonik' } });
+    expect(project.reachesDatabase(a)).toBe(true);
+    expect(rules()).toEqual(['no-query-in-loop']);
+    project.setConfig({ ...project.config, libraries: undefined });
+    expect(rules()).toEqual([]);
+  });
   it('invalidates many files in one pass as one call per file would (a branch switch)', () => {
     const at = (f: string) => path.join(VIRTUAL_ROOT, f);
     const files = new Map<string, string>([

@@ -15,6 +15,11 @@ export interface ResolvedConfig {
   docs: { baseUrl: string; language: Language };
   /** Live database checks (opt-in). */
   database?: { url: string };
+  /**
+   * Modules to read as a database library pglint knows: module specifier → that library's module (a fork or a
+   * re-export of it under another name, e.g. `{ "@silverhand/slonik": "slonik" }`). Absent when empty.
+   */
+  libraries?: Record<string, string>;
 }
 
 /** What a user writes in pglint.config.json (all keys optional). */
@@ -25,4 +30,5 @@ export interface UserConfig {
   migrations?: { paths?: string[] };
   docs?: { baseUrl?: string; language?: Language };
   database?: { url?: string };
+  libraries?: Record<string, string>;
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { DEFAULT_DOCS_BASE_URL } from './chapters';
 import type { ResolvedConfig, RuleSetting, UserConfig } from './config-types';
 import type { Language, RuleSeverity } from './engine/types';
+import { DB_MODULES } from './engine/libraries';
 
 export const CONFIG_FILE_NAME = 'pglint.config.json';
 
@@ -30,7 +31,7 @@ export interface KnownRule {
   defaultOptions: Record<string, unknown>;
 }
 
-const TOP_LEVEL_KEYS = ['$schema', 'rules', 'ignores', 'migrations', 'docs', 'database'] as const;
+const TOP_LEVEL_KEYS = ['$schema', 'rules', 'ignores', 'migrations', 'docs', 'database', 'libraries'] as const;
 const SEVERITIES: readonly RuleSeverity[] = ['off', 'warn', 'error'];
 const LANGUAGES: readonly Language[] = ['en', 'fr'];
 
@@ -186,6 +187,18 @@ export function validateUserConfig(
     const db = obj.database as Record<string, unknown>;
     if (db.url !== undefined && typeof db.url !== 'string') fail('database.url', `expected a string, got ${describe(db.url)}`);
   }
+  if (obj.libraries !== undefined) {
+    if (!isPlainObject(obj.libraries)) fail('libraries', `expected an object mapping module names to a library module pglint knows, got ${describe(obj.libraries)}`);
+    for (const [specifier, target] of Object.entries(obj.libraries as Record<string, unknown>)) {
+      const key = `libraries.${specifier}`;
+      if (!specifier.trim()) fail('libraries', 'expected module names as keys, got an empty one');
+      if (DB_MODULES.includes(specifier)) fail(key, `"${specifier}" is a module pglint knows already`);
+      if (typeof target !== 'string' || !DB_MODULES.includes(target)) {
+        const hint = typeof target === 'string' ? closest(target, DB_MODULES) : undefined;
+        fail(key, `expected the name of a library module pglint knows${hint ? ` (did you mean "${hint}"?)` : ''}, got ${describe(target)}; known: ${[...DB_MODULES].sort().join(', ')}`);
+      }
+    }
+  }
   return obj as UserConfig;
 }
 
@@ -273,6 +286,7 @@ export function resolveConfig(user: UserConfig, knownRules: readonly KnownRule[]
     },
   };
   if (user.database?.url) config.database = { url: user.database.url };
+  if (user.libraries && Object.keys(user.libraries).length) config.libraries = { ...user.libraries };
   return config;
 }
 

@@ -5,7 +5,7 @@
  * Rules read `dbCalls()`; everything is computed lazily and cached per file version.
  */
 import * as ts from 'typescript';
-import { KINDS, type KindSpec, type MethodSpec, libraryForModule, type LibId } from './libraries';
+import { KINDS, type KindSpec, type MethodSpec, type LibId } from './libraries';
 import { resolveIdentifier, resolveName, type Binding } from './scope';
 import { unwrapPromise, type Value } from './values';
 import type { Project } from './project';
@@ -179,7 +179,7 @@ export class FileModel {
 
   /** The value of export `name` of module `specifier` as imported from this file. */
   moduleValue(specifier: string, name: string): Value | undefined {
-    const lib = libraryForModule(specifier);
+    const lib = this.project.libraryFor(specifier);
     if (lib) {
       const spec = lib.exports[name] ?? (name === 'default' ? lib.exports['*'] : undefined);
       if (spec) return { t: 'lib', lib: lib.id, spec, name };
@@ -235,7 +235,7 @@ export class FileModel {
         importedName = undefined;
       }
       if (specifier === undefined) return undefined;
-      const lib = libraryForModule(specifier);
+      const lib = this.project.libraryFor(specifier);
       if (lib) {
         const typeName = importedName ? [importedName, ...parts.slice(1)].join('.') : parts.slice(1).join('.');
         const kind = lib.types[typeName];

@@ -8,7 +8,7 @@ import * as ts from 'typescript';
 import { foldComponents } from './graph';
 import { parse, isSourceFile } from './parse';
 import { FileModel } from './model';
-import { DB_MODULES } from './libraries';
+import { DB_MODULES, libraryForModule, type LibraryModel } from './libraries';
 import { formatMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule';
 import type { Finding, Language } from './types';
 import type { ResolvedConfig } from '../config-types';
@@ -140,7 +140,23 @@ export class Project {
   }
 
   setConfig(config: ResolvedConfig): void {
+    const librariesChanged = JSON.stringify(config.libraries ?? {}) !== JSON.stringify(this.config.libraries ?? {});
     this.config = config;
+    // Another module read as a database library changes which files reach one, and what their values are.
+    if (librariesChanged) {
+      for (const [f, e] of this.files) if (e?.model) this.files.set(f, { text: e.text, imports: e.imports, deps: e.deps });
+      this.reachCache.clear();
+      this.summaryCache = new WeakMap();
+    }
+  }
+
+  /** The database library a module specifier names: one pglint knows, or one the configuration maps to one. */
+  libraryFor(specifier: string): LibraryModel | undefined {
+    return libraryForModule(this.config.libraries?.[specifier] ?? specifier);
+  }
+
+  private isDatabaseModule(specifier: string): boolean {
+    return DB_MODULE_SET.has(specifier) || this.config.libraries?.[specifier] !== undefined;
   }
 
   /**
@@ -506,7 +522,7 @@ export class Project {
     if (!e.deps) {
       const out: string[] = [];
       for (const s of this.importsOf(absPath)) {
-        if (DB_MODULE_SET.has(s)) continue;
+        if (this.isDatabaseModule(s)) continue;
         const r = this.resolvePath(absolute(absPath), s);
         if (r) out.push(r);
       }
@@ -534,7 +550,7 @@ export class Project {
     const found = foldComponents<boolean>(
       files,
       (f) => this.depsOf(f),
-      (members, imported) => imported.includes(true) || members.some((m) => this.importsOf(m).some((s) => DB_MODULE_SET.has(s))),
+      (members, imported) => imported.includes(true) || members.some((m) => this.importsOf(m).some((s) => this.isDatabaseModule(s))),
       (f) => this.reachCache.get(f),
     );
     for (const [f, v] of found) this.reachCache.set(f, v);
