@@ -5,12 +5,14 @@
  * lint options (the "global key"); the file's path and content; the path, content and resolved imports of every
  * project file it imports, transitively (its findings may follow calls into them), folded into one Merkle key per
  * import cycle (see `fileKeys`: linear in the number of imports); for source files, the migrations' content
- * (the schema the SQL is checked against); for migration files and other non-source files, the content of the
- * whole file set (their findings may name usages anywhere in the code).
+ * (the schema the SQL is checked against); for other non-source files (a Prisma schema), the content of the whole
+ * file set. A migration file's result depends on the code only when its findings named places in it
+ * (`CachedResult.readsCode`): it then holds only while the file set's content key is the one stored with it.
  *
- * The import graph itself is cached with each file's content hash, so a warm run re-reads and hashes the files
- * but never parses one and never loads the engine. One JSON file per project root holds everything, written
- * atomically; a missing, corrupt or foreign file is ignored (cold run).
+ * The import graph itself is cached with each file's content hash and the signatures of the folders import
+ * resolution listed (`CacheData.folders`), so a warm run re-reads and hashes the files but never parses one and
+ * never loads the engine; after an edit, only the edited files' imports are resolved again. One JSON file per
+ * project root holds everything, written atomically; a missing, corrupt or foreign file is ignored (cold run).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -54,8 +56,8 @@ export interface CacheData {
   migrationError?: string;
   files: Record<string, CachedFile>;
   /**
-   * The folders import resolution listed to find the imports of `files` (relative paths), each with
-   * `folderSignature` (null: it could not be listed, and then its ancestors up to one that could are here too).
+   * The folders import resolution listed to find the imports of `files` (relative paths), each with its
+   * `listFolder` signature (null: it could not be listed, and then its ancestors up to one that could are here too).
    * The cached graph holds only while they are unchanged: a module can appear where an import found nothing,
    * outside the linted files (another folder, an ignored one) or where a file stood.
    */

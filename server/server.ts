@@ -413,15 +413,22 @@ export function startServer(given?: Connection): Connection {
   }
 
   /** Open files whose findings depend on `file` (N+1 through a repository function, for instance). */
-  /** Re-lints the open documents that import one of `files` (transitively; a changed file that imports another too). */
-  async function dependentsChanged(files: readonly string[]): Promise<void> {
-    const byState = new Map<FolderState, string[]>();
+  /** `files` grouped by the workspace folder (project) each belongs to. */
+  async function byFolderState(files: readonly string[]): Promise<Map<FolderState, string[]>> {
+    const out = new Map<FolderState, string[]>();
     for (const file of files) {
       const st = await stateFor(file);
-      byState.set(st, [...(byState.get(st) ?? []), file]);
+      const list = out.get(st);
+      if (list) list.push(file);
+      else out.set(st, [file]);
     }
+    return out;
+  }
+
+  /** Re-lints the open documents that import one of `files` (transitively; a changed file that imports another too). */
+  async function dependentsChanged(files: readonly string[]): Promise<void> {
     const deps = new Set<string>();
-    for (const [st, list] of byState) {
+    for (const [st, list] of await byFolderState(files)) {
       try {
         for (const d of st.project.dependentsOfMany(list)) deps.add(d);
       } catch (e) {
@@ -696,15 +703,13 @@ export function startServer(given?: Connection): Connection {
     }
     void (async () => {
       const migrationsChanged = new Set<FolderState>();
-      // One invalidation per project for the whole batch (a branch switch changes hundreds of files at once).
-      const byState = new Map<FolderState, string[]>();
       for (const file of changed) {
         const st = await stateFor(file);
         if (isMigrationFile(st, file)) migrationsChanged.add(st);
-        if (documents.all().some((d) => uriToPath(d.uri) === file)) continue; // the editor's text wins
-        byState.set(st, [...(byState.get(st) ?? []), file]);
       }
-      for (const [st, files] of byState) st.project.invalidateMany(files);
+      // One invalidation per project for the whole batch (a branch switch changes hundreds of files at once).
+      const open = new Set(documents.all().map((d) => uriToPath(d.uri)));
+      for (const [st, files] of await byFolderState(changed.filter((f) => !open.has(f)))) st.project.invalidateMany(files); // the editor's text wins
       if (reload) {
         await reloadAll('configuration file changed');
         return;

@@ -144,7 +144,10 @@ export class Project {
     this.config = config;
     // Another module read as a database library changes which files reach one, and what their values are.
     if (librariesChanged) {
-      for (const [f, e] of this.files) if (e?.model) this.files.set(f, { text: e.text, imports: e.imports, deps: e.deps });
+      for (const [f, e] of this.files) {
+        this.release(f);
+        if (e) e.deps = undefined; // a specifier now read as a library is no longer a project import
+      }
       this.reachCache.clear();
       this.summaryCache = new WeakMap();
     }
@@ -339,10 +342,7 @@ export class Project {
     const known = paths.filter((p) => this.files.has(p));
     const dependents = known.length ? this.dependentsOfAll(known) : [];
     for (const p of paths) this.files.delete(p);
-    for (const d of dependents) {
-      const e = this.files.get(d);
-      if (e?.model) this.files.set(d, { text: e.text, imports: e.imports, deps: e.deps });
-    }
+    for (const d of dependents) this.release(d);
     // Resolved imports may change when a file appears or disappears, reach when its imports change.
     if (!sameImports) {
       // What each parsed file's imports resolved to (the memo still answers as its model saw it).
@@ -359,12 +359,7 @@ export class Project {
         const now = this.depsOf(f);
         return now.length !== old.length || now.some((d, i) => d !== old[i]);
       }).map(([f]) => f);
-      if (changed.length) {
-        for (const d of [...changed, ...this.dependentsOfAll(changed)]) {
-          const e = this.files.get(d);
-          if (e?.model) this.files.set(d, { text: e.text, imports: e.imports, deps: e.deps });
-        }
-      }
+      if (changed.length) for (const d of [...changed, ...this.dependentsOfAll(changed)]) this.release(d);
     }
     this.summaryCache = new WeakMap();
   }
