@@ -16,6 +16,7 @@
 //           cache primed again, untimed
 // Each leg is a child process; legs are interleaved run by run so machine noise spreads evenly.
 // Reports medians of wall time, files/s, peak RSS and the ratios; writes bench/.work/last.json.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, readFileSync, rmSync, statSync, mkdtempSync } from 'node:fs';
 import { join, resolve, basename, relative } from 'node:path';
 import { createRequire } from 'node:module';
@@ -292,6 +293,18 @@ async function nodeStartMs(env) {
   return median(ms);
 }
 
+/**
+ * What this host charges for memory a process touches for the first time (µs per 4 KB page): a child writes one
+ * byte per page of a fresh 256 MB buffer. On the virtual machines of bench/RESULTS.md it is 10–14 µs, 50–100 times
+ * a bare-metal page fault, so every 100 MB of peak RSS costs a run ≈ 0.3 s: compare the legs' peak RSS too.
+ */
+async function firstTouchUsPerPage() {
+  const code = "const n=256<<20,b=Buffer.allocUnsafeSlow(n),t=performance.now();for(let i=0;i<n;i+=4096)b[i]=1;console.log((performance.now()-t)*1000/(n/4096))";
+  const r = spawnSync(process.execPath, ['-e', code], { env: legEnv, encoding: 'utf8' });
+  const us = Number(r.stdout.trim());
+  return Number.isFinite(us) ? us : undefined;
+}
+
 // ---------------------------------------------------------------- main
 const machine = machineInfo();
 console.log(`machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.memTotalGb} GB; node ${versions.node}, typescript ${versions.typescript}, eslint ${versions.eslint}, @typescript-eslint/parser ${versions.tsEslintParser}`);
@@ -299,6 +312,8 @@ const nodeStart = { legs: await nodeStartMs(legEnv), ...(leftOut.length ? { asSe
 console.log(leftOut.length
   ? `environment: legs run without ${leftOut.join(', ')} (startup cost only; --keep-env keeps it): node -e 0 takes ${fmtMs(nodeStart.legs)}, ${fmtMs(nodeStart.asSet)} with it`
   : `environment: as given; node -e 0 takes ${fmtMs(nodeStart.legs)}`);
+const pageUs = await firstTouchUsPerPage();
+if (pageUs !== undefined) console.log(`memory: first touch of a fresh page costs ${pageUs.toFixed(1)} µs (4 KB), ≈ ${Math.round((pageUs * 25_600) / 1000)} ms per 100 MB of peak RSS`);
 const started = new Date();
 const results = [];
 try {
@@ -318,6 +333,7 @@ const report = {
   pglintBuilt,
   rssMethod: hasGnuTime() ? '/usr/bin/time %M' : '/proc/<pid>/status VmHWM polling',
   nodeStartMs: nodeStart,
+  firstTouchUsPerPage: pageUs,
   corpora: results,
 };
 const lastJson = join(WORK_DIR, 'last.json');

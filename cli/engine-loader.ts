@@ -64,7 +64,9 @@ function requireEngineOnce(): Engine {
  * data when given. `rejected`: V8 refused the data (the script was then compiled as usual and still runs).
  */
 export function compileEngine(file: string, cachedData?: Buffer): { exports: unknown; rejected: boolean; script: vm.Script } {
-  const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
+  // Latin-1: the bundle is ASCII (the build checks it), and V8 then gets a one-byte string without UTF-8
+  // decoding (7 MB: about 15 ms less per thread on the benchmark machine).
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'latin1')), { filename: file, cachedData });
   const rejected = cachedData !== undefined && script.cachedDataRejected === true;
   const m = new Module(file, module);
   m.filename = file;

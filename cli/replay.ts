@@ -15,15 +15,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sha } from './cache';
 
-export const REPLAY_FORMAT = 1;
+export const REPLAY_FORMAT = 2;
 /** Stamps this close to the start of the run (or later) are not trusted. */
 export const RACY_MS = 1000;
 
 interface ReplayRecord {
   format: number;
   key: string;
-  /** [absolute path, stamp or null when missing] in the order they were taken. */
-  stamps: [string, string | null][];
+  /**
+   * The stamp of every path the output depends on, grouped by folder: [folder, name, stamp, name, stamp, …], the
+   * stamp null when the path was missing. A folder inside the project is written relative to it ('' for the
+   * project's own folder), any other absolute: the record is read on every replay, and full paths would make
+   * most of it.
+   */
+  stamps: (string | null)[][];
   /** Size in bytes of the standard output, stored beside the record (`.out`: read as bytes, never decoded). */
   stdoutBytes: number;
   stderr: string;
@@ -31,22 +36,24 @@ interface ReplayRecord {
 }
 
 /**
- * Size, modification and change times (ns) and inode of a path; undefined when it cannot be read. The change
- * time cannot be set back (utimes sets it too), so an edit that restores the modification time is still seen.
+ * Size, modification and change times (ms, with their fractions) and inode of a path; undefined when it cannot
+ * be read. The change time cannot be set back (utimes sets it too), so an edit that restores the modification
+ * time is still seen. Plain numbers, not BigInt: a replay stamps thousands of paths, and BigInt stats cost a
+ * quarter of that in allocation and garbage collection.
  */
 export function fileStamp(file: string): string | undefined {
   try {
     // No exception for a missing path (most folders have no .gitignore): an Error with its stack costs more
     // than the stat.
-    const st = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+    const st = fs.statSync(file, { throwIfNoEntry: false });
     return st && stampOf(st);
   } catch {
     return undefined;
   }
 }
 
-function stampOf(st: fs.BigIntStats): string {
-  return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+function stampOf(st: fs.Stats): string {
+  return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
 }
 
 export function replayKey(parts: {
@@ -59,8 +66,8 @@ function recordFile(cacheDir: string, key: string): string {
   return path.join(cacheDir, `replay-${key.slice(0, 16)}.json`);
 }
 
-/** The stored output of the run with this key, if every path it depends on is unchanged. */
-export function tryReplay(cacheDir: string, key: string): { stdout: Buffer; stderr: string; code: number } | undefined {
+/** The stored output of the run with this key (whose project folder is `root`), if every path it depends on is unchanged. */
+export function tryReplay(cacheDir: string, key: string, root: string): { stdout: Buffer; stderr: string; code: number } | undefined {
   let rec: ReplayRecord;
   let stdout: Buffer;
   try {
@@ -68,8 +75,12 @@ export function tryReplay(cacheDir: string, key: string): { stdout: Buffer; stde
     rec = JSON.parse(fs.readFileSync(file, 'utf8')) as ReplayRecord;
     if (!rec || rec.format !== REPLAY_FORMAT || rec.key !== key || !Array.isArray(rec.stamps)) return undefined;
     if (typeof rec.stdoutBytes !== 'number' || typeof rec.stderr !== 'string' || typeof rec.code !== 'number') return undefined;
-    for (const entry of rec.stamps) {
-      if (!Array.isArray(entry) || (fileStamp(entry[0]) ?? null) !== entry[1]) return undefined;
+    for (const group of rec.stamps) {
+      if (!Array.isArray(group) || typeof group[0] !== 'string') return undefined;
+      const dir = folderPath(root, group[0]);
+      for (let i = 1; i < group.length; i += 2) {
+        if (typeof group[i] !== 'string' || (fileStamp(dir + path.sep + group[i]) ?? null) !== group[i + 1]) return undefined;
+      }
     }
     // Bytes (off the JS heap), checked against the record: a record and output from two runs never mix.
     stdout = fs.readFileSync(outputFile(file));
@@ -77,6 +88,17 @@ export function tryReplay(cacheDir: string, key: string): { stdout: Buffer; stde
     return undefined;
   }
   return stdout.length === rec.stdoutBytes ? { stdout, stderr: rec.stderr, code: rec.code } : undefined;
+}
+
+/** A record's folder: relative to the project folder unless absolute. */
+function folderPath(root: string, written: string): string {
+  return path.isAbsolute(written) ? written : path.join(root, written);
+}
+
+/** How a record writes a folder: relative to the project folder when inside it. */
+function writtenFolder(root: string, dir: string): string {
+  const rel = path.relative(root, dir);
+  return rel === '' ? '' : rel.startsWith('..') || path.isAbsolute(rel) ? dir : rel;
 }
 
 function outputFile(record: string): string {
@@ -99,20 +121,20 @@ export function dropReplay(cacheDir: string, key: string): void {
  * before that change, or within the same timestamp tick.
  */
 export function saveReplay(
-  cacheDir: string, key: string, paths: Iterable<string>, output: { stdout: string; stderr: string; code: number }, startedAt: number,
+  cacheDir: string, key: string, root: string, paths: Iterable<string>, output: { stdout: string; stderr: string; code: number }, startedAt: number,
 ): boolean {
-  const limitNs = BigInt(startedAt - RACY_MS) * 1_000_000n;
-  const stats = new Map<string, fs.BigIntStats | undefined>();
+  const limitMs = startedAt - RACY_MS;
+  const stats = new Map<string, fs.Stats | undefined>();
   /** Stats `p` once; false when it changed too recently to be trusted (the record is then dropped). */
   const take = (p: string): boolean => {
     if (stats.has(p)) return true;
-    let st: fs.BigIntStats | undefined;
+    let st: fs.Stats | undefined;
     try {
-      st = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
+      st = fs.statSync(p, { throwIfNoEntry: false });
     } catch {
       st = undefined; // e.g. ENOTDIR: a candidate import path under a file
     }
-    if (st && (st.mtimeNs >= limitNs || st.ctimeNs >= limitNs)) return false;
+    if (st && (st.mtimeMs >= limitMs || st.ctimeMs >= limitMs)) return false;
     stats.set(p, st);
     return true;
   };
@@ -122,23 +144,36 @@ export function saveReplay(
       return false;
     }
   }
-  // A missing path need not be stamped itself when its nearest existing ancestor is: creating the path adds an
-  // entry to that folder (or replaces that file by a folder), which changes its stamp. Import candidates
+  // A missing path need not be stamped itself when its nearest existing ancestor folder is: creating the path adds
+  // an entry to that folder (or replaces a file in it by a folder), which changes its stamp. Import candidates
   // (x.ts, x.tsx, … x/index.ts) and absent .gitignore files are most of the paths a run reads, and each missing
   // one is a failed stat (an exception, for a path under a file) on every replay; one ancestor's stamp replaces
   // them.
   const covered = new Map<string, boolean>();
+  const coverers = new Set<string>();
   const isCovered = (p: string): boolean | undefined => {
     const known = covered.get(p);
     if (known !== undefined) return known;
     const dir = path.dirname(p);
     if (dir === p || !take(dir)) return dir === p ? false : undefined;
-    const answer = stats.get(dir) ? true : isCovered(dir);
+    // A folder covers what is missing in it. A file does not: a path under it (`./styles.scss/index.ts`, tried by
+    // import resolution) appears only if the file is replaced by a folder, which its own folder's stamp shows,
+    // while the file's content does not matter.
+    const st = stats.get(dir);
+    const answer = st?.isDirectory() ? true : isCovered(dir);
     if (answer === undefined) return undefined;
+    if (st?.isDirectory()) coverers.add(dir);
     covered.set(p, answer);
     return answer;
   };
-  const stamps: [string, string | null][] = [];
+  const byFolder = new Map<string, (string | null)[]>();
+  const stamp = (p: string, st: fs.Stats | undefined): void => {
+    const dir = path.dirname(p);
+    let group = byFolder.get(dir);
+    if (!group) byFolder.set(dir, (group = [writtenFolder(root, dir)]));
+    group.push(path.basename(p), st ? stampOf(st) : null);
+  };
+  const listed = new Set<string>();
   for (const [p, st] of [...stats]) {
     if (!st) {
       const c = isCovered(p);
@@ -148,11 +183,12 @@ export function saveReplay(
       }
       if (c) continue;
     }
-    stamps.push([p, st ? stampOf(st) : null]);
+    stamp(p, st);
+    listed.add(p);
   }
-  // Ancestors stamped to cover missing paths.
-  const listed = new Set(stamps.map((s) => s[0]));
-  for (const [p, st] of stats) if (st && !listed.has(p)) stamps.push([p, stampOf(st)]);
+  // Folders stamped to cover missing paths.
+  for (const p of coverers) if (!listed.has(p)) stamp(p, stats.get(p));
+  const stamps = [...byFolder.values()];
   const stdout = Buffer.from(output.stdout, 'utf8');
   const rec: ReplayRecord = { format: REPLAY_FORMAT, key, stamps, stdoutBytes: stdout.length, stderr: output.stderr, code: output.code };
   try {

@@ -104,7 +104,7 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
   // PGLINT_DEBUG_CACHE=1 says whether the output was replayed, and records nothing (its lines would be replayed).
   const debugCache = io.env.PGLINT_DEBUG_CACHE === '1';
   if (replay) {
-    const stored = tryReplay(cacheDir!, replay.key);
+    const stored = tryReplay(cacheDir!, replay.key, root);
     if (stored) {
       io.stdout.write(stored.stdout);
       io.stderr.write(stored.stderr);
@@ -203,7 +203,7 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
     // What the output depends on: the folders listed (and their .gitignore), every file read or stamped.
     const inputs = [...discovered.folders.flatMap((d) => [d, path.join(d, '.gitignore')]), ...linter.inputs()];
     if (crashed > 0) dropReplay(cacheDir!, replay.key);
-    else saveReplay(cacheDir!, replay.key, inputs, { stdout: replay.stdout.join(''), stderr: replay.stderr.join(''), code }, startedAt);
+    else saveReplay(cacheDir!, replay.key, root, inputs, { stdout: replay.stdout.join(''), stderr: replay.stderr.join(''), code }, startedAt);
   }
   return code;
 }
@@ -295,6 +295,14 @@ async function withLiveFindings(
     }
   }
   return reports;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false; // ENOTDIR: a path under a file
+  }
 }
 
 /**
@@ -422,7 +430,11 @@ class Linter {
    */
   private listFolderForResolution(dir: string): string[] | undefined {
     const listed = listFolder(dir);
-    this.noteFolder(dir, listed?.signature ?? null);
+    // A path that cannot be listed because it is missing or is a file (`./styles.scss` tried as a folder holding
+    // index.ts) is covered by the listable ancestor noted below: creating it, or replacing the file by a folder,
+    // changes that folder's entries. Only a folder that exists but cannot be listed is an input itself.
+    if (listed || isFolder(dir)) this.noteFolder(dir, listed?.signature ?? null);
+    else this.resolutionFolders.set(dir, null);
     if (!listed) {
       for (let d = path.dirname(dir); !this.resolutionFolders.has(d); d = path.dirname(d)) {
         const up = listFolder(d);

@@ -43,6 +43,9 @@ const common = {
   // about 40 ms faster (bench/RESULTS.md), once per CLI run and per worker.
   minifyWhitespace: true,
   minifySyntax: true,
+  // Non-ASCII characters escaped (esbuild's default, stated): cli/engine-loader.ts reads the engine as Latin-1,
+  // which is the same text for ASCII and skips UTF-8 decoding (checked below).
+  charset: 'ascii',
   logLevel: 'warning',
   plugins: [typescriptAsEsm],
   // libpg-query and PGlite ship WASM next to their JS: they stay runtime dependencies.
@@ -126,6 +129,7 @@ for (const [name, result] of [['dist/cli.js', cliBuild], ['dist/worker.js', work
 {
   const enginePath = resolvePath('dist/engine.js');
   const engineText = readFileSync(enginePath);
+  if (engineText.some((b) => b > 0x7f)) throw new Error('dist/engine.js is not ASCII: cli/engine-loader.ts reads it as Latin-1');
   const { RULES } = require(enginePath);
   const rules = Object.fromEntries(Object.entries(RULES).map(([id, rule]) => [id, rule.meta]));
   const buildId = createHash('sha256').update(engineText).digest('hex').slice(0, 32);

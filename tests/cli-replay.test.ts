@@ -163,6 +163,24 @@ describe('replay of a whole run', () => {
     expect(ids(r.stdout)).toEqual(['src/a.ts:2:no-query-in-loop', 'src/b.ts:2:no-query-in-loop', 'src/c.ts:2:no-query-in-loop']);
   }, 60_000);
 
+  it('does not stamp a non-source file that resolution only tried as a folder, and still sees it become one', async () => {
+    // `./styles.scss` is tried as a folder holding index.ts: its folder's listing covers it, its content does not
+    // matter.
+    const dir = writeFiles(tmp('pglint-replay-'), {
+      'package.json': '{"name":"replay-styles","private":true}\n',
+      'src/a.ts': "import { load } from './styles.scss';\nexport async function all(ids: number[]) { for (const id of ids) await load(id); }\n",
+      'src/styles.scss': '.a { color: red; }\n',
+    });
+    expect(ids((await recordAndReplay(dir)).stdout)).toEqual([]);
+    fs.writeFileSync(path.join(dir, 'src/styles.scss'), '.a { color: blue; }\n');
+    expect(pglint(dir, [], true).replayed, 'the content of a file nothing reads is not an input').toBe(true);
+    fs.rmSync(path.join(dir, 'src/styles.scss'));
+    writeFiles(dir, { 'src/styles.scss/index.ts': "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const load = (id: number) => pool.query('SELECT $1::int', [id]);\n" });
+    const r = pglint(dir, [], true);
+    expect(r.replayed).toBe(false);
+    expect(ids(r.stdout)).toEqual(['src/a.ts:2:no-query-in-loop']);
+  }, 60_000);
+
   it('is not used for --output, --no-cache, the content cache strategy, --fix or a sub-folder', async () => {
     const dir = writeFiles(tmp('pglint-replay-'), FILES);
     const cache = path.join(dir, 'cache');
