@@ -62,6 +62,25 @@ export interface CacheData {
    * outside the linted files (another folder, an ignored one) or where a file stood.
    */
   folders?: Record<string, string | null>;
+  /**
+   * The config files the engine read for path aliases (each tsconfig.json that governs a folder and the files it
+   * extends; relative paths), each with its content hash (null: missing). One that changes can change what any
+   * import resolves to: the whole cache is then set aside.
+   */
+  configs?: Record<string, string | null>;
+}
+
+/** Whether every config file recorded with the cache still has the content it had (see CacheData.configs). */
+export function configsUnchanged(configs: Record<string, string | null> | undefined, read: (rel: string) => string | undefined): boolean {
+  if (configs === undefined) return true;
+  if (!configs || typeof configs !== 'object') return false;
+  for (const [rel, hash] of Object.entries(configs)) if (configHash(read(rel)) !== hash) return false;
+  return true;
+}
+
+/** A config file's entry in CacheData.configs: the hash of the text the engine read, null when it was missing. */
+export function configHash(text: string | undefined): string | null {
+  return text === undefined ? null : contentHash(text);
 }
 
 export function sha(parts: readonly string[]): string {

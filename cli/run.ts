@@ -18,7 +18,7 @@ import { explainRule } from './explain';
 import { applyFixesOnce } from './fix';
 import { format } from './formatters';
 import { countSeverities, type FileReport, type LintReport } from './report';
-import { CACHE_FORMAT, contentHash, defaultCacheDir, fileKeys, foldersUnchanged, globalKey, listFolder, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
+import { CACHE_FORMAT, configHash, configsUnchanged, contentHash, defaultCacheDir, fileKeys, foldersUnchanged, globalKey, listFolder, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
 import { engineLoad, loadEngine, loadRules, type Engine } from './engine-loader';
 import { dropReplay, fileStamp, replayKey, saveReplay, tryReplay } from './replay';
 import { claim, lintToResult, partition, sharedRanges, WorkerPool, workerFile, type WorkerFileResult } from './worker';
@@ -677,6 +677,8 @@ class Linter {
     if (this.cache) {
       data = this.cache.load();
       if (data && data.globalKey !== G) data = undefined;
+      // A tsconfig.json edited (its paths), or one it extends: imports may resolve elsewhere.
+      if (data && !configsUnchanged(data.configs, (r) => this.text(this.abs(r)))) data = undefined;
     }
     // A cold run: start the workers now, they load the engine while this thread reads the import graph. With fewer
     // threads than PARALLEL_MIN_THREADS they only pay off when PGlite replays migrations meanwhile, which the engine tells
@@ -811,6 +813,11 @@ class Linter {
         files: entries,
         // The folders behind the cached imports kept (still valid: checked above), and those listed by this run.
         folders: { ...(keptFolders ?? {}), ...Object.fromEntries([...this.resolutionFolders].map(([d, sig]) => [this.rel(d), sig])) },
+        // Likewise the config files behind path aliases.
+        configs: {
+          ...(data?.configs ?? {}),
+          ...Object.fromEntries((this.project?.aliasConfigs() ?? []).map((f) => [this.rel(f), configHash(this.text(f))])),
+        },
       });
     }
 

@@ -67,6 +67,8 @@ import { DEFAULT_SETTINGS, mergeSettings, normalizeSettings } from './settings';
  * a result is published only if no newer version arrived meanwhile (see validate, validateAndPublish).
  */
 export const DEBOUNCE_MS = 5;
+/** Config files whose path aliases the engine reads (a change reloads the project). */
+const TS_CONFIG_FILE = /^[jt]sconfig(\..+)?\.json$/;
 const MAX_FIX_ROUNDS = 10;
 
 interface FolderState {
@@ -698,7 +700,8 @@ export function startServer(given?: Connection): Connection {
       const file = uriToPath(c.uri);
       if (!file) continue;
       const base = path.basename(file);
-      if (base === CONFIG_FILE_NAME || base === 'package.json') reload = true;
+      // tsconfig.json / jsconfig.json (and bases such as tsconfig.base.json): path aliases change what imports mean.
+      if (base === CONFIG_FILE_NAME || base === 'package.json' || TS_CONFIG_FILE.test(base)) reload = true;
       changed.push(file);
     }
     void (async () => {

@@ -193,6 +193,26 @@ describe('result cache', () => {
     expect(after.stdout).toBe(pglint(dir, ['--no-cache']).stdout);
   });
 
+  it('path aliases come from the tsconfig.json that governs each package, with `extends` followed; editing the base is seen', () => {
+    const dir = writeFiles(tmp('pglint-cache-'), {
+      'package.json': '{"name":"cache-aliases","private":true}\n',
+      'tsconfig.base.json': '{ "compilerOptions": { "paths": { "@lib/*": ["./lib/*"] } } }\n',
+      'lib/repo.ts': "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const find = (id: number) => pool.query('SELECT $1::int', [id]);\n",
+      'other/repo.ts': 'export const find = async (id: number) => id;\n',
+      'packages/app/tsconfig.json': '{ "extends": "../../tsconfig.base.json" }\n',
+      'packages/app/src/all.ts': "import { find } from '@lib/repo';\nexport async function all(ids: number[]) {\n  for (const id of ids) await find(id);\n}\n",
+    });
+    const cache = tmp('pglint-cache-loc-');
+    const findings = (r: Run): string[] => (JSON.parse(r.stdout) as { messages: { ruleId: string }[] }[]).flatMap((f) => f.messages.map((m) => m.ruleId));
+    expect(findings(pglint(dir, ['--cache-location', cache]))).toEqual(['no-query-in-loop']);
+    expect(pglint(dir, ['--cache-location', cache]).misses).toEqual([]);
+    // The base now maps @lib/* to a module that runs no query: the cached result must not be served.
+    fs.writeFileSync(path.join(dir, 'tsconfig.base.json'), '{ "compilerOptions": { "paths": { "@lib/*": ["./other/*"] } } }\n');
+    const after = pglint(dir, ['--cache-location', cache]);
+    expect(findings(after)).toEqual([]);
+    expect(after.stdout).toBe(pglint(dir, ['--no-cache']).stdout);
+  });
+
   it('--no-cache always misses and writes nothing', () => {
     const dir = project();
     fs.mkdirSync(path.join(dir, 'node_modules'));

@@ -181,6 +181,22 @@ describe('replay of a whole run', () => {
     expect(ids(r.stdout)).toEqual(['src/a.ts:2:no-query-in-loop']);
   }, 60_000);
 
+  it('ends when a tsconfig.json that path aliases come from, or the base it extends, changes', async () => {
+    const dir = writeFiles(tmp('pglint-replay-'), {
+      'package.json': '{"name":"replay-aliases","private":true}\n',
+      'tsconfig.base.json': '{ "compilerOptions": { "paths": { "@lib/*": ["./other/*"] } } }\n',
+      'lib/repo.ts': "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const find = (id: number) => pool.query('SELECT $1::int', [id]);\n",
+      'other/repo.ts': 'export const find = async (id: number) => id;\n',
+      'app/tsconfig.json': '{ "extends": "../tsconfig.base.json" }\n',
+      'app/all.ts': "import { find } from '@lib/repo';\nexport async function all(ids: number[]) {\n  for (const id of ids) await find(id);\n}\n",
+    });
+    expect(ids((await recordAndReplay(dir)).stdout)).toEqual([]);
+    fs.writeFileSync(path.join(dir, 'tsconfig.base.json'), '{ "compilerOptions": { "paths": { "@lib/*": ["./lib/*"] } } }\n');
+    const r = pglint(dir, [], true);
+    expect(r.replayed).toBe(false);
+    expect(ids(r.stdout)).toEqual(['app/all.ts:3:no-query-in-loop']);
+  }, 60_000);
+
   it('is not used for --output, --no-cache, the content cache strategy, --fix or a sub-folder', async () => {
     const dir = writeFiles(tmp('pglint-replay-'), FILES);
     const cache = path.join(dir, 'cache');

@@ -323,6 +323,24 @@ describe('language server over stdio (push diagnostics)', () => {
     await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [a, b].map((f) => ({ uri: uriOf(f), type: 2 })) });
     await client.waitDiagnostics(doc, (ds) => ds.length === 0, 30_000);
   });
+
+  it('a tsconfig.json whose path aliases change (watched-file event) is read again: imports follow the new aliases', async () => {
+    const dir = path.join(root, 'src', 'aliased');
+    fs.mkdirSync(path.join(dir, 'lib'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'other'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'lib', 'repo.ts'), "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const find = (id: number) => pool.query('SELECT $1::int', [id]);\n");
+    fs.writeFileSync(path.join(dir, 'other', 'repo.ts'), 'export const find = async (id: number) => id;\n');
+    const config = path.join(dir, 'tsconfig.json');
+    fs.writeFileSync(config, '{ "compilerOptions": { "paths": { "@lib/*": ["./other/*"] } } }\n');
+    const user = path.join(dir, 'all.ts');
+    fs.writeFileSync(user, "import { find } from '@lib/repo';\nexport async function all(ids: number[]) {\n  for (const id of ids) await find(id);\n}\n");
+    const doc = await client.open(user);
+    expect(await client.waitDiagnostics(doc)).toEqual([]);
+    fs.writeFileSync(config, '{ "compilerOptions": { "paths": { "@lib/*": ["./lib/*"] } } }\n');
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(config), type: 2 }] });
+    const diags = await client.waitDiagnostics(doc, (ds) => ds.length > 0, 30_000);
+    expect(diags.map((d) => `${d.range.start.line}:${d.code}`)).toEqual(['2:no-query-in-loop']);
+  });
 });
 
 describe('language server over stdio (pull diagnostics)', () => {

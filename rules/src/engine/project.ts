@@ -121,7 +121,11 @@ export class Project {
   private readonly resolved = new Map<string, string | null>();
   private rules: Record<string, Rule>;
   private reachCache = new Map<string, boolean>();
-  private pathAliases?: { baseUrl?: string; paths: [string, string[]][] };
+  /** Path aliases by config file (tsconfig.json / jsconfig.json), and the config that governs each folder. */
+  private readonly aliasesByConfig = new Map<string, PathAliases>();
+  private readonly configOfDir = new Map<string, string | null>();
+  /** Every file read to work out path aliases (configs and what they extend): the CLI keys its cache on them. */
+  private readonly aliasConfigFiles = new Set<string>();
   /** Weak: a released model's functions (and what only they point to) can be collected. */
   private summaryCache = new WeakMap<ts.Node, QuerySite | null>();
   private readonly summaryInProgress = new Set<ts.Node>();
@@ -352,6 +356,9 @@ export class Project {
       this.reachCache.clear();
       this.dirNames.clear();
       this.resolved.clear();
+      // A tsconfig.json may have appeared, gone or changed (its path aliases).
+      this.configOfDir.clear();
+      this.aliasesByConfig.clear();
       this.discovered = undefined;
       // A module that appears where an import found nothing (or goes, or is shadowed: x.ts before x/index.ts)
       // changes what that import means: such a file's model and its importers' models go too.
@@ -425,7 +432,9 @@ export class Project {
   resolvePath(fromFile: string, specifier: string): string | undefined {
     // Memoised per folder and specifier (an alias or bare specifier resolves the same from every folder): a
     // project's files import the same modules many times over. Cleared whenever a file may appear or disappear.
-    const key = specifier.startsWith('.') ? `${path.dirname(fromFile)}\0${specifier}` : specifier;
+    // (A bare specifier depends on the tsconfig that governs the importing folder: packages of a monorepo each
+    // map `#src/*` to their own folder.)
+    const key = specifier.startsWith('.') ? `${path.dirname(fromFile)}\0${specifier}` : `${this.configFor(path.dirname(fromFile)) ?? ''}\0${specifier}`;
     const known = this.resolved.get(key);
     if (known !== undefined) return known ?? undefined;
     const found = this.resolveUncached(fromFile, specifier);
@@ -438,7 +447,7 @@ export class Project {
     if (specifier.startsWith('.') || specifier.startsWith('/')) {
       bases = [path.resolve(path.dirname(fromFile), specifier)];
     } else {
-      bases = this.aliasCandidates(specifier);
+      bases = this.aliasCandidates(path.dirname(fromFile), specifier);
       if (!bases.length) return undefined;
     }
     for (const base of bases) {
@@ -479,25 +488,69 @@ export class Project {
     return undefined;
   }
 
-  private aliasCandidates(specifier: string): string[] {
-    if (!this.pathAliases) this.pathAliases = readTsconfigPaths(this.root, this.readFileFn);
-    const { baseUrl, paths } = this.pathAliases;
+  private aliasCandidates(dir: string, specifier: string): string[] {
+    const config = this.configFor(dir);
+    const aliases = config ? this.aliasesOf(config) : undefined;
+    if (!aliases) return [];
+    const { baseUrl, pathsBase, paths } = aliases;
     const out: string[] = [];
     for (const [pattern, targets] of paths) {
       const star = pattern.indexOf('*');
       if (star < 0) {
-        if (pattern === specifier) out.push(...targets.map((t) => path.resolve(baseUrl ?? this.root, t)));
+        if (pattern === specifier) out.push(...targets.map((t) => path.resolve(pathsBase, t)));
         continue;
       }
       const pre = pattern.slice(0, star);
       const post = pattern.slice(star + 1);
       if (specifier.startsWith(pre) && specifier.endsWith(post)) {
         const mid = specifier.slice(pre.length, specifier.length - post.length);
-        out.push(...targets.map((t) => path.resolve(baseUrl ?? this.root, t.replace('*', mid))));
+        out.push(...targets.map((t) => path.resolve(pathsBase, t.replace('*', mid))));
       }
     }
     if (baseUrl) out.push(path.resolve(baseUrl, specifier));
     return out;
+  }
+
+  /**
+   * The tsconfig.json (or jsconfig.json) that governs a folder: the nearest one in it or above it, up to the
+   * project root, as TypeScript's editor support finds a file's project. Each package of a monorepo has its own.
+   */
+  private configFor(dir: string): string | undefined {
+    const walked: string[] = [];
+    let found: string | null = null;
+    for (let d = dir; ; d = path.dirname(d)) {
+      const known = this.configOfDir.get(d);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      walked.push(d);
+      const config = CONFIG_NAMES.map((n) => path.join(d, n)).find((f) => this.exists(f));
+      if (config) {
+        found = config;
+        break;
+      }
+      if (d === this.root || path.dirname(d) === d || !isWithin(this.root, d)) break;
+    }
+    for (const d of walked) this.configOfDir.set(d, found);
+    return found ?? undefined;
+  }
+
+  private aliasesOf(config: string): PathAliases {
+    let aliases = this.aliasesByConfig.get(config);
+    if (!aliases) {
+      aliases = readPathAliases(config, (f) => {
+        this.aliasConfigFiles.add(f);
+        return this.readFileFn(f);
+      });
+      this.aliasesByConfig.set(config, aliases);
+    }
+    return aliases;
+  }
+
+  /** The config files read so far to work out path aliases (tsconfig.json files and the files they extend). */
+  aliasConfigs(): string[] {
+    return [...this.aliasConfigFiles];
   }
 
   // ── import graph (cheap scan, no parse) ────────────────────────────────────
@@ -779,17 +832,48 @@ export function scanImports(text: string): string[] {
 }
 
 
-function readTsconfigPaths(root: string, read: (p: string) => string | undefined): { baseUrl?: string; paths: [string, string[]][] } {
+interface PathAliases {
+  baseUrl?: string;
+  /** Where `paths` targets are resolved from: baseUrl, else the folder of the config that sets `paths`. */
+  pathsBase: string;
+  paths: [string, string[]][];
+}
+
+const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
+
+function isWithin(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * `compilerOptions.paths` and `baseUrl` of a config file, with `extends` followed (relative files and packages,
+ * as TypeScript resolves them: its own config parser does it). A config that cannot be read or parsed has no
+ * aliases; a base that cannot be found (its package not installed) leaves what the file itself sets.
+ */
+function readPathAliases(file: string, read: (p: string) => string | undefined): PathAliases {
+  const none: PathAliases = { pathsBase: path.dirname(file), paths: [] };
   try {
-    const file = path.join(root, 'tsconfig.json');
     const text = read(file);
-    if (!text) return { paths: [] };
-    const parsed = ts.parseConfigFileTextToJson(file, text).config as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
-    const co = parsed?.compilerOptions ?? {};
-    const baseUrl = co.baseUrl !== undefined ? path.resolve(root, co.baseUrl) : undefined;
-    return { baseUrl, paths: Object.entries(co.paths ?? {}) };
+    if (text === undefined) return none;
+    const json = ts.parseConfigFileTextToJson(file, text).config as unknown;
+    if (!json || typeof json !== 'object') return none;
+    const host: ts.ParseConfigHost = {
+      useCaseSensitiveFileNames: ts.sys?.useCaseSensitiveFileNames ?? true,
+      // The file list is not wanted: only the options.
+      readDirectory: () => [],
+      fileExists: (p) => read(p) !== undefined,
+      readFile: read,
+    };
+    const options = ts.parseJsonConfigFileContent(json, host, path.dirname(file), undefined, file).options;
+    const baseUrl = typeof options.baseUrl === 'string' ? path.resolve(path.dirname(file), options.baseUrl) : undefined;
+    // pathsBasePath: the folder of the config (in the `extends` chain) that set `paths` (TypeScript >= 4.1).
+    const pathsBasePath = (options as { pathsBasePath?: unknown }).pathsBasePath;
+    const pathsBase = baseUrl ?? (typeof pathsBasePath === 'string' ? pathsBasePath : path.dirname(file));
+    const paths = Object.entries(options.paths ?? {}).filter((e): e is [string, string[]] => Array.isArray(e[1]));
+    return { baseUrl, pathsBase, paths };
   } catch {
-    return { paths: [] };
+    return none;
   }
 }
 
