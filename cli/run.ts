@@ -428,12 +428,13 @@ class Linter {
    * A folder that cannot be listed is recorded with its ancestors up to one that can: a module created there
    * adds an entry to that one.
    */
-  private listFolderForResolution(dir: string): string[] | undefined {
+  private listFolderForResolution(dir: string): string[] | null | undefined {
     const listed = listFolder(dir);
     // A path that cannot be listed because it is missing or is a file (`./styles.scss` tried as a folder holding
     // index.ts) is covered by the listable ancestor noted below: creating it, or replacing the file by a folder,
     // changes that folder's entries. Only a folder that exists but cannot be listed is an input itself.
-    if (listed || isFolder(dir)) this.noteFolder(dir, listed?.signature ?? null);
+    const folder = listed !== undefined || isFolder(dir);
+    if (folder) this.noteFolder(dir, listed?.signature ?? null);
     else this.resolutionFolders.set(dir, null);
     if (!listed) {
       for (let d = path.dirname(dir); !this.resolutionFolders.has(d); d = path.dirname(d)) {
@@ -442,7 +443,8 @@ class Linter {
         if (up || path.dirname(d) === d) break;
       }
     }
-    return listed?.names;
+    // Nothing exists under a path that is not a folder: import resolution then reads no candidate there.
+    return listed ? listed.names : folder ? undefined : null;
   }
   private noteFolder(dir: string, signature: string | null): void {
     this.resolutionFolders.set(dir, signature);

@@ -186,6 +186,28 @@ describe('text and imports', () => {
     project.setOverlay(db, 'export const q = 2;');
     expect(project.depsOf(a)).toEqual([db]);
   });
+  it('reads no candidate under a path that is not a folder (`./styles.scss` tried as a folder holding index.ts)', () => {
+    const files = new Map<string, string>([
+      [path.join(VIRTUAL_ROOT, 'a.ts'), "import s from './styles.scss';\nimport { q } from './lib';"],
+      [path.join(VIRTUAL_ROOT, 'styles.scss'), '.a {}'],
+      [path.join(VIRTUAL_ROOT, 'lib/index.ts'), 'export const q = 1;'],
+    ]);
+    const listings = new Map<string, string[]>([[VIRTUAL_ROOT, ['a.ts', 'styles.scss', 'lib']], [path.join(VIRTUAL_ROOT, 'lib'), ['index.ts']]]);
+    const reads: string[] = [];
+    const project = new Project({
+      root: VIRTUAL_ROOT,
+      readFile: (p) => (reads.push(p), files.get(p)),
+      // A listed folder, else null: missing or a file.
+      listDir: (d) => listings.get(d) ?? null,
+    });
+    expect(project.depsOf(path.join(VIRTUAL_ROOT, 'a.ts'))).toEqual([path.join(VIRTUAL_ROOT, 'lib/index.ts')]);
+    expect(reads.filter((p) => p.includes('styles.scss'))).toEqual([]);
+    // undefined (a folder that cannot be listed) still reads each candidate: it may hold them.
+    const unlistable = new Project({ root: VIRTUAL_ROOT, readFile: (p) => (reads.push(p), files.get(p)), listDir: (d) => listings.get(d) });
+    reads.length = 0;
+    expect(unlistable.depsOf(path.join(VIRTUAL_ROOT, 'a.ts'))).toEqual([path.join(VIRTUAL_ROOT, 'lib/index.ts')]);
+    expect(reads.filter((p) => p.startsWith(path.join(VIRTUAL_ROOT, 'styles.scss', 'index')))).toHaveLength(8);
+  });
   it('reads a module the configuration maps to a known library as that library (libraries), and forgets it when the mapping goes', () => {
     const files = {
       'db.ts': "import { createPool, sql } from '@acme/slonik';\nexport const pool = await createPool('postgres://');\nexport { sql };\n",

@@ -54,11 +54,13 @@ export interface ProjectOptions {
   /** Reads a file's text; undefined when it does not exist. Defaults to the disk. */
   readFile?: (absPath: string) => string | undefined;
   /**
-   * Names in a folder (undefined when unreadable), so resolving an import does not try to read each candidate
-   * file (`./x` → x.ts, x.tsx, x.js, … x/index.ts): one listing per folder instead. Defaults to the disk when
-   * `readFile` does too; give it with a `readFile` that reads the disk.
+   * Names in a folder, so resolving an import does not try to read each candidate file (`./x` → x.ts, x.tsx,
+   * x.js, … x/index.ts): one listing per folder instead. null when the path is not a folder (missing, or a file:
+   * `./styles.scss` tried as a folder holding index.ts), so nothing under it exists; undefined when it cannot be
+   * listed (each candidate is then read). Defaults to the disk when `readFile` does too; give it with a
+   * `readFile` that reads the disk.
    */
-  listDir?: (absDir: string) => readonly string[] | undefined;
+  listDir?: (absDir: string) => readonly string[] | null | undefined;
   rules?: Record<string, Rule>;
 }
 
@@ -114,9 +116,9 @@ export class Project {
   private readonly files = new Map<string, FileEntry | null>();
   private readonly overlays = new Map<string, string>();
   private readonly readFileFn: (p: string) => string | undefined;
-  private readonly listDirFn?: (dir: string) => readonly string[] | undefined;
+  private readonly listDirFn?: (dir: string) => readonly string[] | null | undefined;
   /** Per folder: its names, exact and lower-cased (`listDir`); null when it cannot be listed. */
-  private readonly dirNames = new Map<string, Set<string> | null>();
+  private readonly dirNames = new Map<string, ReadonlySet<string> | null>();
   /** `resolvePath` answers by folder and specifier (null: unresolved). */
   private readonly resolved = new Map<string, string | null>();
   private rules: Record<string, Rule>;
@@ -468,7 +470,7 @@ export class Project {
       if (names === undefined) {
         // Lower-cased too: on a case-insensitive disk './Db' finds db.ts (then the read below decides).
         const list = this.listDirFn(dir);
-        names = list ? new Set([...list, ...list.map((n) => n.toLowerCase())]) : null;
+        names = list ? new Set([...list, ...list.map((n) => n.toLowerCase())]) : list === null ? NO_NAMES : null;
         this.dirNames.set(dir, names);
       }
       if (names && !names.has(path.basename(p).toLowerCase())) return false;
@@ -840,6 +842,8 @@ interface PathAliases {
 }
 
 const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
+/** The names under a path that is not a folder. */
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 function isWithin(root: string, p: string): boolean {
   const rel = path.relative(root, p);

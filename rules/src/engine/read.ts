@@ -12,11 +12,15 @@ export function readTextFile(p: string): string | undefined {
   }
 }
 
-/** The names in a folder, or undefined when it cannot be listed (import resolution: one listing per folder). */
-export function listDirOnDisk(dir: string): string[] | undefined {
+/**
+ * The names in a folder (import resolution: one listing per folder); null when the path is not a folder (missing,
+ * or a file), undefined when it cannot be listed for another reason.
+ */
+export function listDirOnDisk(dir: string): string[] | null | undefined {
   try {
     return fs.readdirSync(dir);
-  } catch {
-    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? null : undefined;
   }
 }
