@@ -324,6 +324,18 @@ describe('language server over stdio (push diagnostics)', () => {
     await client.waitDiagnostics(doc, (ds) => ds.length === 0, 30_000);
   });
 
+  it('an open file that reached no database gets its findings once a module it imports appears (watched-file event)', async () => {
+    const importer = path.join(root, 'src', 'no-reach-yet.ts');
+    fs.writeFileSync(importer, "import { load } from './appears-later';\nexport async function all(ids: number[]) {\n  for (const id of ids) await load(id);\n}\n");
+    const doc = await client.open(importer);
+    expect(await client.waitDiagnostics(doc)).toEqual([]);
+    const later = path.join(root, 'src', 'appears-later.ts');
+    fs.writeFileSync(later, "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const load = (id: number) => pool.query('SELECT $1::int', [id]);\n");
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(later), type: 1 }] });
+    const diags = await client.waitDiagnostics(doc, (ds) => ds.length > 0, 30_000);
+    expect(diags.map((d) => `${d.range.start.line}:${d.code}`)).toEqual(['2:no-query-in-loop']);
+  });
+
   it('a tsconfig.json whose path aliases change (watched-file event) is read again: imports follow the new aliases', async () => {
     const dir = path.join(root, 'src', 'aliased');
     fs.mkdirSync(path.join(dir, 'lib'), { recursive: true });
