@@ -432,10 +432,9 @@ export class Project {
   }
 
   resolvePath(fromFile: string, specifier: string): string | undefined {
-    // Memoised per folder and specifier (an alias or bare specifier resolves the same from every folder): a
-    // project's files import the same modules many times over. Cleared whenever a file may appear or disappear.
-    // (A bare specifier depends on the tsconfig that governs the importing folder: packages of a monorepo each
-    // map `#src/*` to their own folder.)
+    // Memoised per folder and specifier, or for an alias or bare specifier per tsconfig.json that governs the
+    // importing folder (packages of a monorepo each map `#src/*` to their own folder): a project's files import
+    // the same modules many times over. Cleared whenever a file may appear or disappear.
     const key = specifier.startsWith('.') ? `${path.dirname(fromFile)}\0${specifier}` : `${this.configFor(path.dirname(fromFile)) ?? ''}\0${specifier}`;
     const known = this.resolved.get(key);
     if (known !== undefined) return known ?? undefined;
