@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sha } from './cache';
 
-export const REPLAY_FORMAT = 2;
+export const REPLAY_FORMAT = 3;
 /** Stamps this close to the start of the run (or later) are not trusted. */
 export const RACY_MS = 1000;
 
@@ -23,12 +23,12 @@ interface ReplayRecord {
   format: number;
   key: string;
   /**
-   * The stamp of every path the output depends on, grouped by folder: [folder, name, stamp, name, stamp, …], the
-   * stamp null when the path was missing. A folder inside the project is written relative to it ('' for the
-   * project's own folder), any other absolute: the record is read on every replay, and full paths would make
-   * most of it.
+   * The stamp of every path the output depends on, grouped by folder: [folder, then per path its name, size,
+   * mtimeMs, ctimeMs and inode (size null and zeros when it was missing)]. Numbers, compared as numbers: a replay
+   * builds no string per path. A folder inside the project is written relative to it ('' for the project's own
+   * folder), any other absolute: the record is read on every replay, and full paths would make most of it.
    */
-  stamps: (string | null)[][];
+  stamps: (string | number | null)[][];
   /** Size in bytes of the standard output, stored beside the record (`.out`: read as bytes, never decoded). */
   stdoutBytes: number;
   stderr: string;
@@ -42,15 +42,23 @@ interface ReplayRecord {
  * quarter of that in allocation and garbage collection.
  */
 export function fileStamp(file: string): string | undefined {
+  const st = statOf(file);
+  return st && stampOf(st);
+}
+
+/** A path's stats, or undefined when it cannot be read (missing, or under a file). */
+function statOf(file: string): fs.Stats | undefined {
   try {
     // No exception for a missing path (most folders have no .gitignore): an Error with its stack costs more
     // than the stat.
-    const st = fs.statSync(file, { throwIfNoEntry: false });
-    return st && stampOf(st);
+    return fs.statSync(file, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
 }
+
+/** Entries per path in a record's folder group: name, size, mtimeMs, ctimeMs, inode. */
+const ENTRY = 5;
 
 function stampOf(st: fs.Stats): string {
   return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
@@ -78,8 +86,13 @@ export function tryReplay(cacheDir: string, key: string, root: string): { stdout
     for (const group of rec.stamps) {
       if (!Array.isArray(group) || typeof group[0] !== 'string') return undefined;
       const dir = folderPath(root, group[0]);
-      for (let i = 1; i < group.length; i += 2) {
-        if (typeof group[i] !== 'string' || (fileStamp(dir + path.sep + group[i]) ?? null) !== group[i + 1]) return undefined;
+      for (let i = 1; i < group.length; i += ENTRY) {
+        if (typeof group[i] !== 'string') return undefined;
+        const st = statOf(dir + path.sep + group[i]);
+        const same = st
+          ? st.size === group[i + 1] && st.mtimeMs === group[i + 2] && st.ctimeMs === group[i + 3] && st.ino === group[i + 4]
+          : group[i + 1] === null;
+        if (!same) return undefined;
       }
     }
     // Bytes (off the JS heap), checked against the record: a record and output from two runs never mix.
@@ -166,12 +179,12 @@ export function saveReplay(
     covered.set(p, answer);
     return answer;
   };
-  const byFolder = new Map<string, (string | null)[]>();
+  const byFolder = new Map<string, (string | number | null)[]>();
   const stamp = (p: string, st: fs.Stats | undefined): void => {
     const dir = path.dirname(p);
     let group = byFolder.get(dir);
     if (!group) byFolder.set(dir, (group = [writtenFolder(root, dir)]));
-    group.push(path.basename(p), st ? stampOf(st) : null);
+    group.push(path.basename(p), ...(st ? [st.size, st.mtimeMs, st.ctimeMs, st.ino] : [null, 0, 0, 0]));
   };
   const listed = new Set<string>();
   for (const [p, st] of [...stats]) {
