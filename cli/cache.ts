@@ -10,9 +10,11 @@
  * (`CachedResult.readsCode`): it then holds only while the file set's content key is the one stored with it.
  *
  * The import graph itself is cached with each file's content hash and the signatures of the folders import
- * resolution listed (`CacheData.folders`), so a warm run re-reads and hashes the files but never parses one and
- * never loads the engine; after an edit, only the edited files' imports are resolved again. One JSON file per
- * project root holds everything, written atomically; a missing, corrupt or foreign file is ignored (cold run).
+ * resolution listed (`CacheData.folders`) and the hashes of the config files path aliases came from
+ * (`CacheData.configs`: a change there sets the cache aside), so a warm run re-reads and hashes the files but
+ * never parses one and never loads the engine; after an edit, only the edited files' imports are resolved again.
+ * One JSON file per project root holds everything, written atomically; a missing, corrupt or foreign file is
+ * ignored (cold run).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -133,7 +135,7 @@ export function globalKey(parts: {
   config: unknown;
   ruleIds: readonly string[];
   options: unknown;
-  /** Project files every analysis reads (tsconfig.json for path aliases, package.json). */
+  /** Project files every analysis reads (the root tsconfig.json and package.json; the other config files path aliases come from are checked through CacheData.configs). */
   projectFiles: readonly (string | undefined)[];
 }): string {
   return sha([
