@@ -62,17 +62,19 @@ export function readProcStatus(pid) {
 }
 
 // Run one command as a child process; wall time measured here, peak RSS by GNU time (%M, max RSS of the
-// child and its waited-for descendants) or, without it, by polling /proc/<pid>/status VmHWM.
+// child and its waited-for descendants) or, without it, by polling /proc/<pid>/status VmHWM. GNU time also gives
+// the minor page faults (%R: pages touched for the first time), undefined without it.
 // stdout goes to a file (or is dropped), stderr is kept (last 4 KB) for error messages.
 export function measure(cmd, args, { cwd = REPO_ROOT, stdoutFile, env = process.env, okCodes = [0] } = {}) {
   return new Promise((resolvePromise) => {
     const useTime = hasGnuTime();
     const tmp = useTime ? mkdtempSync(join(tmpdir(), 'pglint-bench-')) : undefined;
     const timeOut = tmp && join(tmp, 'time.txt');
-    const argv = useTime ? [GNU_TIME, '-f', '%M', '-o', timeOut, cmd, ...args] : [cmd, ...args];
+    const argv = useTime ? [GNU_TIME, '-f', '%M %R', '-o', timeOut, cmd, ...args] : [cmd, ...args];
     const outFd = stdoutFile ? openSync(stdoutFile, 'w') : 'ignore';
     let stderr = '';
     let peakKb = 0;
+    let minorFaults;
     const t0 = process.hrtime.bigint();
     const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ['ignore', outFd, 'pipe'] });
     child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4096); });
@@ -91,13 +93,14 @@ export function measure(cmd, args, { cwd = REPO_ROOT, stdoutFile, env = process.
       if (useTime) {
         try {
           const txt = readFileSync(timeOut, 'utf8').trim().split('\n');
-          const last = Number(txt[txt.length - 1]);
-          if (Number.isFinite(last)) peakKb = last;
+          const [kb, faults] = txt[txt.length - 1].trim().split(/\s+/).map(Number);
+          if (Number.isFinite(kb)) peakKb = kb;
+          if (Number.isFinite(faults)) minorFaults = faults;
         } catch { /* no figure */ }
         rmSync(tmp, { recursive: true, force: true });
       }
       // GNU time reports "Command exited with non-zero status N" in its output file; the exit code passes through.
-      resolvePromise({ ms, peakKb, code, signal, ok: okCodes.includes(code), stderr });
+      resolvePromise({ ms, peakKb, minorFaults, code, signal, ok: okCodes.includes(code), stderr });
     });
   });
 }

@@ -15,7 +15,7 @@
 //           cache re-lints that file and the files that import it; the file is restored after the run and the
 //           cache primed again, untimed
 // Each leg is a child process; legs are interleaved run by run so machine noise spreads evenly.
-// Reports medians of wall time, files/s, peak RSS and the ratios; writes bench/.work/last.json.
+// Reports medians of wall time, files/s, peak RSS, minor page faults and the ratios; writes bench/.work/last.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, readFileSync, rmSync, statSync, mkdtempSync } from 'node:fs';
 import { join, resolve, basename, relative } from 'node:path';
@@ -169,7 +169,7 @@ async function benchCorpus(c) {
   const legs = opt.legs.filter((l) => pglintBuilt || (l !== 'cold' && l !== 'warm' && l !== 'edit'));
   const edited = legs.includes('edit') ? editTarget(files) : undefined;
   if (edited) console.log(`   edit leg: appends a comment to ${relative(c.root, edited)}, restored after each run`);
-  const res = Object.fromEntries(opt.legs.map((l) => [l, { runsMs: [], peakKb: [], status: legs.includes(l) ? 'ok' : 'pending (pglint not built)' }]));
+  const res = Object.fromEntries(opt.legs.map((l) => [l, { runsMs: [], peakKb: [], minorFaults: [], status: legs.includes(l) ? 'ok' : 'pending (pglint not built)' }]));
 
   // Untimed: warm the page cache with one bare parse; prime the pglint cache for the warm leg.
   await measure(process.execPath, [join(BENCH_DIR, 'bare-parse.mjs'), c.listFile], { env: legEnv });
@@ -209,6 +209,7 @@ async function benchCorpus(c) {
       }
       res[leg].runsMs.push(r.ms);
       res[leg].peakKb.push(r.peakKb);
+      if (r.minorFaults !== undefined) res[leg].minorFaults.push(r.minorFaults);
       if (leg === 'bare' || leg === 'eslint' || leg === 'estree') {
         try { res[leg].report = JSON.parse(readFileSync(outFile, 'utf8').trim().split('\n').pop()); } catch { /* keep going */ }
       } else {
@@ -224,6 +225,7 @@ async function benchCorpus(c) {
     x.medianMs = median(x.runsMs);
     x.filesPerSec = x.runsMs.length ? files.length / (x.medianMs / 1000) : undefined;
     x.peakRssMb = x.peakKb.length ? Math.max(...x.peakKb) / 1024 : undefined;
+    x.medianMinorFaults = x.minorFaults.length ? median(x.minorFaults) : undefined;
   }
   // Sanity: every leg saw the same files.
   if (res.bare?.report && res.bare.report.files !== files.length) console.log(`   WARNING: bare parse read ${res.bare.report.files} files, expected ${files.length}`);
@@ -245,7 +247,7 @@ async function benchCorpus(c) {
 }
 
 function printTable(c, nFiles, res, ratios) {
-  const rows = [['leg', 'median', 'min', 'max', 'files/s', 'peak RSS', 'status']];
+  const rows = [['leg', 'median', 'min', 'max', 'files/s', 'peak RSS', 'page faults', 'status']];
   for (const leg of opt.legs) {
     const x = res[leg];
     const has = x.runsMs.length > 0;
@@ -256,11 +258,12 @@ function printTable(c, nFiles, res, ratios) {
       has ? fmtMs(Math.max(...x.runsMs)) : '–',
       has ? Math.round(x.filesPerSec).toLocaleString('en-US') : '–',
       has ? `${Math.round(x.peakRssMb)} MB` : '–',
+      has && x.medianMinorFaults !== undefined ? Math.round(x.medianMinorFaults).toLocaleString('en-US') : '–',
       x.status,
     ]);
   }
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  const fmt = (r) => '   ' + r.map((v, i) => (i === 0 || i === 6 ? String(v).padEnd(w[i]) : String(v).padStart(w[i]))).join('  ');
+  const fmt = (r) => '   ' + r.map((v, i) => (i === 0 || i === r.length - 1 ? String(v).padEnd(w[i]) : String(v).padStart(w[i]))).join('  ');
   console.log('');
   console.log(fmt(rows[0]));
   console.log('   ' + w.map((n) => '-'.repeat(n)).join('  '));
