@@ -74,6 +74,8 @@ export interface CacheData {
 
 /** Whether every config file recorded with the cache still has the content it had (see CacheData.configs). */
 export function configsUnchanged(configs: Record<string, string | null> | undefined, read: (rel: string) => string | undefined): boolean {
+  // No record: the engine read no config (or the cache predates the field, and then another build wrote it,
+  // which the global key already rejects).
   if (configs === undefined) return true;
   if (!configs || typeof configs !== 'object') return false;
   for (const [rel, hash] of Object.entries(configs)) if (configHash(read(rel)) !== hash) return false;
@@ -96,15 +98,16 @@ export function sha(parts: readonly string[]): string {
 
 /**
  * A folder's names (for import resolution) and a signature of what resolution can see in it: every entry's
- * name and whether it is a folder (a file replaced by a folder of the same name changes it). Undefined when the
- * folder cannot be listed (missing, or a file).
+ * name and whether it is a folder (a file replaced by a folder of the same name changes it). null when the path
+ * is not a folder (missing, or a file), undefined when it cannot be listed for another reason (as `listDirOnDisk`).
  */
-export function listFolder(dir: string): { names: string[]; signature: string } | undefined {
+export function listFolder(dir: string): { names: string[]; signature: string } | null | undefined {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? null : undefined;
   }
   const names = entries.map((e) => e.name);
   const signature = contentHash(entries.map((e) => `${e.isDirectory() ? 'd' : e.isSymbolicLink() ? 'l' : 'f'}${e.name}`).sort().join('\0'));

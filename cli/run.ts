@@ -297,14 +297,6 @@ async function withLiveFindings(
   return reports;
 }
 
-function isFolder(p: string): boolean {
-  try {
-    return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
-  } catch {
-    return false; // ENOTDIR: a path under a file
-  }
-}
-
 /**
  * `files` ordered so that each file comes right after the files it imports (depth-first post-order from the files
  * nothing imports): a contiguous range then holds a vertical slice of the code (a route, its service, their
@@ -433,8 +425,7 @@ class Linter {
     // A path that cannot be listed because it is missing or is a file (`./styles.scss` tried as a folder holding
     // index.ts) is covered by the listable ancestor noted below: creating it, or replacing the file by a folder,
     // changes that folder's entries. Only a folder that exists but cannot be listed is an input itself.
-    const folder = listed !== undefined || isFolder(dir);
-    if (folder) this.noteFolder(dir, listed?.signature ?? null);
+    if (listed !== null) this.noteFolder(dir, listed?.signature ?? null);
     else this.resolutionFolders.set(dir, null);
     if (!listed) {
       for (let d = path.dirname(dir); !this.resolutionFolders.has(d); d = path.dirname(d)) {
@@ -444,7 +435,7 @@ class Linter {
       }
     }
     // Nothing exists under a path that is not a folder: import resolution then reads no candidate there.
-    return listed ? listed.names : folder ? undefined : null;
+    return listed === null ? null : listed?.names;
   }
   private noteFolder(dir: string, signature: string | null): void {
     this.resolutionFolders.set(dir, signature);
