@@ -16,7 +16,7 @@
  * One JSON file per project root holds everything, written atomically; a missing, corrupt or foreign file is
  * ignored (cold run).
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../rules/src/engine/hash';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -4,7 +4,7 @@
  * finding's source line with whitespace collapsed, plus a count for identical lines — so adding or removing
  * lines elsewhere in the file does not break the baseline.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from './hash';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineIndex } from './text';
