@@ -101,13 +101,16 @@ export function sha(parts: readonly string[]): string {
  * name and whether it is a folder (a file replaced by a folder of the same name changes it). null when the path
  * is not a folder (missing, or a file), undefined when it cannot be listed for another reason (as `listDirOnDisk`).
  */
-export function listFolder(dir: string): { names: string[]; signature: string } | null | undefined {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? null : undefined;
+export function listFolder(dir: string, listed?: ReadonlyMap<string, fs.Dirent[]>): { names: string[]; signature: string } | null | undefined {
+  // `listed`: the folders this run's discovery already listed (the same moment's view, without a second readdir).
+  let entries = listed?.get(dir);
+  if (!entries) {
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' || code === 'ENOTDIR' ? null : undefined;
+    }
   }
   const names = entries.map((e) => e.name);
   const signature = contentHash(entries.map((e) => `${e.isDirectory() ? 'd' : e.isSymbolicLink() ? 'l' : 'f'}${e.name}`).sort().join('\0'));
@@ -115,9 +118,11 @@ export function listFolder(dir: string): { names: string[]; signature: string } 
 }
 
 /** Whether every folder recorded with a cached graph still has the signature it had (see CacheData.folders). */
-export function foldersUnchanged(folders: Record<string, string | null> | undefined, abs: (rel: string) => string): boolean {
+export function foldersUnchanged(
+  folders: Record<string, string | null> | undefined, abs: (rel: string) => string, listed?: ReadonlyMap<string, fs.Dirent[]>,
+): boolean {
   if (!folders || typeof folders !== 'object') return false;
-  for (const [rel, signature] of Object.entries(folders)) if ((listFolder(abs(rel))?.signature ?? null) !== signature) return false;
+  for (const [rel, signature] of Object.entries(folders)) if ((listFolder(abs(rel), listed)?.signature ?? null) !== signature) return false;
   return true;
 }
 

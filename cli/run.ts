@@ -134,6 +134,7 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
     reportUnusedDisables: options.reportUnusedDisable,
     cacheDir,
     cacheStrategy: options.cacheStrategy,
+    listings: discovered.listings,
   });
   const lintAll = (): Promise<{ reports: FileReport[]; crashed: number }> => linter.lintAll(discovered.files);
   let { reports, crashed } = await lintAll();
@@ -274,6 +275,8 @@ interface LinterSettings {
   /** Undefined with --no-cache. */
   cacheDir?: string;
   cacheStrategy: 'metadata' | 'content';
+  /** The folders the discovery listed: import resolution and the cache's folder checks read them (`listFolder`). */
+  listings?: ReadonlyMap<string, fs.Dirent[]>;
 }
 
 /** Adds the live-database findings (by file) to the reports; warnings (unreachable, wrong password) go to stderr. */
@@ -421,7 +424,7 @@ class Linter {
    * adds an entry to that one.
    */
   private listFolderForResolution(dir: string): string[] | null | undefined {
-    const listed = listFolder(dir);
+    const listed = listFolder(dir, this.s.listings);
     // A path that cannot be listed because it is missing or is a file (`./styles.scss` tried as a folder holding
     // index.ts) is covered by the listable ancestor noted below: creating it, or replacing the file by a folder,
     // changes that folder's entries. Only a folder that exists but cannot be listed is an input itself.
@@ -429,7 +432,7 @@ class Linter {
     else this.resolutionFolders.set(dir, null);
     if (!listed) {
       for (let d = path.dirname(dir); !this.resolutionFolders.has(d); d = path.dirname(d)) {
-        const up = listFolder(d);
+        const up = listFolder(d, this.s.listings);
         this.noteFolder(d, up?.signature ?? null);
         if (up || path.dirname(d) === d) break;
       }
@@ -681,7 +684,7 @@ class Linter {
       // The cached graph: with the same file list and the same folder listings, a file whose content is unchanged
       // imports what it imported; only the files whose content changed (and modules new to the closure) have their
       // imports resolved again, by the engine. Otherwise the engine works the whole graph out.
-      if (data && data.fileSetKey === fileSetKey && foldersUnchanged(data.folders, (r) => this.abs(r))) {
+      if (data && data.fileSetKey === fileSetKey && foldersUnchanged(data.folders, (r) => this.abs(r), this.s.listings)) {
         const cachedGraph = new Map<string, string[]>();
         const stack = [...rels];
         let recomputed = 0;

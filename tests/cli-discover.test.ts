@@ -94,6 +94,22 @@ describe('discoverFiles', () => {
     ]);
   });
 
+  it('hands over the entries of every folder it walked (import resolution reads them), and none of a skipped one', () => {
+    const root = tree({ '.gitignore': 'gen/\n', 'src/a.ts': '', 'src/sub/b.ts': '', 'gen/c.ts': '', 'node_modules/pg/index.js': '' });
+    // A .gitignore reached through a symlink is still read: the walk knows it by its name.
+    fs.writeFileSync(path.join(root, 'shared-ignore'), 'b.ts\n');
+    fs.symlinkSync(path.join(root, 'shared-ignore'), path.join(root, 'src', 'sub', '.gitignore'));
+    const { files, listings } = discoverFiles(root, [root], []);
+    expect(rel(root, files)).toEqual(['src/a.ts']);
+    const names = Object.fromEntries([...listings].map(([dir, entries]) => [rel(root, [dir])[0], entries.map((e) => e.name)]));
+    expect(names).toEqual({
+      '': ['.gitignore', 'gen', 'node_modules', 'shared-ignore', 'src'],
+      src: ['a.ts', 'sub'],
+      'src/sub': ['.gitignore', 'b.ts'],
+    });
+    expect(listings.get(path.join(root, 'src'))!.find((e) => e.name === 'sub')!.isDirectory()).toBe(true);
+  });
+
   it('warns and skips an explicit file that an ignore pattern matches, keeps other explicit files', () => {
     const root = tree({ '.gitignore': 'gen/\n', 'gen/a.ts': '', 'src/b.ts': '', 'src/c.ts': '' });
     const { files, warnings } = discoverFiles(root, ['gen/a.ts', 'src/b.ts'], []);

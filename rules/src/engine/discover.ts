@@ -23,6 +23,11 @@ export interface DiscoverResult {
    * added or removed changes the folder's modification time; the CLI's replay of a whole run checks them).
    */
   folders: string[];
+  /**
+   * The entries of every folder the walk listed, by its path as walked (absolute), in name order: the CLI's import
+   * resolution reads them instead of listing the same folders again.
+   */
+  listings: Map<string, fs.Dirent[]>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -142,8 +147,12 @@ function isIgnored(rules: readonly IgnoreRule[], abs: string, isDir: boolean): b
   return ignored;
 }
 
-/** Ignore rules that apply inside `dir`: the configured ones plus every .gitignore from `root` down to `dir`. */
-function rulesForDir(root: string, dir: string, configRules: IgnoreRule[], cache: Map<string, IgnoreRule[]>): IgnoreRule[] {
+/**
+ * Ignore rules that apply inside `dir`: the configured ones plus every .gitignore from `root` down to `dir`.
+ * `hasGitignore`: whether `dir` has an entry named .gitignore, when the caller listed it (most folders have none, and
+ * a read that fails costs an exception: 1,495 of them on a 3,300-folder monorepo).
+ */
+function rulesForDir(root: string, dir: string, configRules: IgnoreRule[], cache: Map<string, IgnoreRule[]>, hasGitignore?: boolean): IgnoreRule[] {
   const cached = cache.get(dir);
   if (cached) return cached;
   let inherited: IgnoreRule[];
@@ -154,7 +163,7 @@ function rulesForDir(root: string, dir: string, configRules: IgnoreRule[], cache
     inherited = cache.get(path.dirname(dir)) ?? configRules;
   } else inherited = rulesForDir(root, path.dirname(dir), configRules, cache);
   // Config ignores come last among the root's rules so that a .gitignore `!` cannot re-include what the config ignores.
-  const own = parseIgnoreFile(path.join(dir, '.gitignore'), dir);
+  const own = hasGitignore === false ? [] : parseIgnoreFile(path.join(dir, '.gitignore'), dir);
   const rules = own.length ? [...inherited.filter((r) => !configRules.includes(r)), ...own, ...configRules] : inherited;
   cache.set(dir, rules);
   return rules;
@@ -183,6 +192,7 @@ export function discoverFiles(
   const files = new Map<string, string>(); // realpath -> first path seen
   const warnings: string[] = [];
   const visitedDirs = new Set<string>();
+  const listings = new Map<string, fs.Dirent[]>();
 
   const addFile = (abs: string, real?: string): void => {
     if (real === undefined) {
@@ -214,7 +224,8 @@ export function discoverFiles(
       warnings.push(`Cannot read folder ${show(dir)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       return;
     }
-    const rules = rulesForDir(absRoot, dir, configRules, cache);
+    listings.set(dir, entries);
+    const rules = rulesForDir(absRoot, dir, configRules, cache, entries.some((e) => e.name === '.gitignore'));
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const abs = path.join(dir, entry.name);
@@ -272,7 +283,7 @@ export function discoverFiles(
       addFile(abs);
     }
   }
-  return { files: [...files.values()].sort(), warnings, folders: [...new Set([...visitedDirs, ...cache.keys()])] };
+  return { files: [...files.values()].sort(), warnings, folders: [...new Set([...visitedDirs, ...cache.keys()])], listings };
 }
 
 /** True when a folder between the root and `abs` is ignored (git never looks inside an ignored folder). */
