@@ -59,7 +59,7 @@ export interface CacheData {
   files: Record<string, CachedFile>;
   /**
    * The folders import resolution listed to find the imports of `files` (relative paths), each with its
-   * `listFolder` signature (null: it could not be listed, and then its ancestors up to one that could are here too).
+   * `folderSignature` (null: it could not be listed, and then its ancestors up to one that could are here too).
    * The cached graph holds only while they are unchanged: a module can appear where an import found nothing,
    * outside the linted files (another folder, an ignored one) or where a file stood.
    */
@@ -97,24 +97,28 @@ export function sha(parts: readonly string[]): string {
 }
 
 /**
- * A folder's names (for import resolution) and a signature of what resolution can see in it: every entry's
- * name and whether it is a folder (a file replaced by a folder of the same name changes it). null when the path
- * is not a folder (missing, or a file), undefined when it cannot be listed for another reason (as `listDirOnDisk`).
+ * A folder's entries (for import resolution: their names), as listed now. null when the path is not a folder
+ * (missing, or a file), undefined when it cannot be listed for another reason (as `listDirOnDisk`).
  */
-export function listFolder(dir: string, listed?: ReadonlyMap<string, fs.Dirent[]>): { names: string[]; signature: string } | null | undefined {
+export function listFolder(dir: string, listed?: ReadonlyMap<string, fs.Dirent[]>): fs.Dirent[] | null | undefined {
   // `listed`: the folders this run's discovery already listed (the same moment's view, without a second readdir).
-  let entries = listed?.get(dir);
-  if (!entries) {
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      return code === 'ENOENT' || code === 'ENOTDIR' ? null : undefined;
-    }
+  const known = listed?.get(dir);
+  if (known) return known;
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? null : undefined;
   }
-  const names = entries.map((e) => e.name);
-  const signature = contentHash(entries.map((e) => `${e.isDirectory() ? 'd' : e.isSymbolicLink() ? 'l' : 'f'}${e.name}`).sort().join('\0'));
-  return { names, signature };
+}
+
+/**
+ * The signature of what import resolution can see in a folder (CacheData.folders): every entry's name and whether
+ * it is a folder (a file replaced by a folder of the same name changes it). Worked out only when a cache is
+ * written or checked: a run without one lists folders for resolution alone.
+ */
+export function folderSignature(entries: readonly fs.Dirent[]): string {
+  return contentHash(entries.map((e) => `${e.isDirectory() ? 'd' : e.isSymbolicLink() ? 'l' : 'f'}${e.name}`).sort().join('\0'));
 }
 
 /** Whether every folder recorded with a cached graph still has the signature it had (see CacheData.folders). */
@@ -122,7 +126,10 @@ export function foldersUnchanged(
   folders: Record<string, string | null> | undefined, abs: (rel: string) => string, listed?: ReadonlyMap<string, fs.Dirent[]>,
 ): boolean {
   if (!folders || typeof folders !== 'object') return false;
-  for (const [rel, signature] of Object.entries(folders)) if ((listFolder(abs(rel), listed)?.signature ?? null) !== signature) return false;
+  for (const [rel, signature] of Object.entries(folders)) {
+    const entries = listFolder(abs(rel), listed);
+    if ((entries ? folderSignature(entries) : null) !== signature) return false;
+  }
   return true;
 }
 

@@ -18,7 +18,7 @@ import { explainRule } from './explain';
 import { applyFixesOnce } from './fix';
 import { format } from './formatters';
 import { countSeverities, type FileReport, type LintReport } from './report';
-import { CACHE_FORMAT, configHash, configsUnchanged, contentHash, defaultCacheDir, fileKeys, foldersUnchanged, globalKey, listFolder, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
+import { CACHE_FORMAT, configHash, configsUnchanged, contentHash, defaultCacheDir, fileKeys, folderSignature, foldersUnchanged, globalKey, listFolder, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
 import { engineLoad, loadEngine, loadRules, type Engine } from './engine-loader';
 import { dropReplay, fileStamp, replayKey, saveReplay, tryReplay } from './replay';
 import { claim, lintToResult, partition, sharedRanges, WorkerPool, workerFile, type WorkerFileResult } from './worker';
@@ -428,23 +428,24 @@ class Linter {
     // A path that cannot be listed because it is missing or is a file (`./styles.scss` tried as a folder holding
     // index.ts) is covered by the listable ancestor noted below: creating it, or replacing the file by a folder,
     // changes that folder's entries. Only a folder that exists but cannot be listed is an input itself.
-    if (listed !== null) this.noteFolder(dir, listed?.signature ?? null);
+    if (listed !== null) this.noteFolder(dir, listed ?? null);
     else this.resolutionFolders.set(dir, null);
     if (!listed) {
       for (let d = path.dirname(dir); !this.resolutionFolders.has(d); d = path.dirname(d)) {
         const up = listFolder(d, this.s.listings);
-        this.noteFolder(d, up?.signature ?? null);
+        this.noteFolder(d, up ?? null);
         if (up || path.dirname(d) === d) break;
       }
     }
     // Nothing exists under a path that is not a folder: import resolution then reads no candidate there.
-    return listed === null ? null : listed?.names;
+    return listed === null ? null : listed?.map((e) => e.name);
   }
-  private noteFolder(dir: string, signature: string | null): void {
-    this.resolutionFolders.set(dir, signature);
+  private noteFolder(dir: string, entries: fs.Dirent[] | null): void {
+    this.resolutionFolders.set(dir, entries);
     this.inputPaths.add(dir);
   }
-  private readonly resolutionFolders = new Map<string, string | null>();
+  /** The folders import resolution listed, with their entries (null: not listed); signatures only when a cache is written. */
+  private readonly resolutionFolders = new Map<string, fs.Dirent[] | null>();
 
   private async ensureProject(): Promise<EngineProject> {
     if (!this.project) {
@@ -808,7 +809,7 @@ class Linter {
         migrationError: this.project?.migrationError() ?? data?.migrationError,
         files: entries,
         // The folders behind the cached imports kept (still valid: checked above), and those listed by this run.
-        folders: { ...(keptFolders ?? {}), ...Object.fromEntries([...this.resolutionFolders].map(([d, sig]) => [this.rel(d), sig])) },
+        folders: { ...(keptFolders ?? {}), ...Object.fromEntries([...this.resolutionFolders].map(([d, entries]) => [this.rel(d), entries ? folderSignature(entries) : null])) },
         // Likewise the config files behind path aliases.
         configs: {
           ...(data?.configs ?? {}),
