@@ -39,6 +39,8 @@ interface IgnoreRule {
   dirOnly: boolean;
   /** Absolute folder the pattern is relative to. */
   base: string;
+  /** `base` ending with the path separator (the prefix of the paths the pattern is tested on). */
+  prefix: string;
 }
 
 /** Turns one gitignore line into a rule, or undefined for blanks and comments. */
@@ -66,7 +68,7 @@ export function compileIgnorePattern(line: string, base: string): IgnoreRule | u
   if (p.startsWith('/')) p = p.slice(1);
   const body = globToRegex(p);
   const regex = new RegExp(`^${anchored ? '' : '(?:.*/)?'}${body}$`);
-  return { regex, negated, dirOnly, base };
+  return { regex, negated, dirOnly, base, prefix: base.endsWith(path.sep) ? base : base + path.sep };
 }
 
 function globToRegex(glob: string): string {
@@ -135,14 +137,19 @@ function parseIgnoreFile(file: string, base: string): IgnoreRule[] {
 /** The last matching rule decides (later files and later lines win), as in git. */
 function isIgnored(rules: readonly IgnoreRule[], abs: string, isDir: boolean): boolean {
   let ignored = false;
+  // This runs for every file and folder of the walk: a prefix test instead of path.relative, and the relative path
+  // worked out once per folder the rules come from (most come from the same .gitignore).
+  let prefix: string | undefined;
+  let rel = '';
   for (const rule of rules) {
     if (rule.dirOnly && !isDir) continue;
-    // A prefix test instead of path.relative: this runs for every file and folder of the walk.
-    const base = rule.base.endsWith(path.sep) ? rule.base : rule.base + path.sep;
-    if (!abs.startsWith(base)) continue;
-    const rel = abs.slice(base.length);
+    if (rule.prefix !== prefix) {
+      prefix = rule.prefix;
+      rel = abs.startsWith(prefix) ? abs.slice(prefix.length) : '';
+      if (path.sep !== '/') rel = rel.split(path.sep).join('/');
+    }
     if (rel === '') continue;
-    if (rule.regex.test(path.sep === '/' ? rel : rel.split(path.sep).join('/'))) ignored = !rule.negated;
+    if (rule.regex.test(rel)) ignored = !rule.negated;
   }
   return ignored;
 }
@@ -228,7 +235,7 @@ export function discoverFiles(
     const rules = rulesForDir(absRoot, dir, configRules, cache, entries.some((e) => e.name === '.gitignore'));
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
-      const abs = path.join(dir, entry.name);
+      const abs = childPath(dir, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       const link = entry.isSymbolicLink();
@@ -242,7 +249,7 @@ export function discoverFiles(
         }
       }
       // Without a symlink on the way, the real path is the folder's real path plus the name: no syscall.
-      const entryReal = link ? undefined : path.join(real, entry.name);
+      const entryReal = link ? undefined : childPath(real, entry.name);
       if (isDir) {
         if (DEFAULT_SKIPPED_DIRS.includes(entry.name)) continue;
         if (isIgnored(rules, abs, true)) continue;
@@ -284,6 +291,15 @@ export function discoverFiles(
     }
   }
   return { files: [...files.values()].sort(), warnings, folders: [...new Set([...visitedDirs, ...cache.keys()])], listings };
+}
+
+/**
+ * `path.join(dir, name)` for a normalised absolute folder and an entry name read from it (no separator, never '.'
+ * or '..'): a concatenation, where `path.join` normalises again, twice for each of the tens of thousands of entries
+ * of a large repository.
+ */
+function childPath(dir: string, name: string): string {
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
 }
 
 /** True when a folder between the root and `abs` is ignored (git never looks inside an ignored folder). */
