@@ -108,6 +108,8 @@ const ODD_SEGMENT = /\/\.{0,2}(?:\/|$)/;
 const PARTIAL = Symbol('partial lint');
 
 const RESOLVE_EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+/** `./x.js` in TypeScript source names x.ts (or x.tsx): the extensions tried first for each written one. */
+const MAPPED_EXTS: Record<string, readonly string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
 const DB_MODULE_SET = new Set(DB_MODULES);
 
 export class Project {
@@ -119,8 +121,12 @@ export class Project {
   private readonly listDirFn?: (dir: string) => readonly string[] | null | undefined;
   /** Per folder: its names, exact and lower-cased (`listDir`); null when it cannot be listed. */
   private readonly dirNames = new Map<string, ReadonlySet<string> | null>();
-  /** `resolvePath` answers by folder and specifier (null: unresolved). */
-  private readonly resolved = new Map<string, string | null>();
+  /**
+   * `resolvePath` answers (null: unresolved): for a relative specifier by importing folder, for an alias or bare
+   * one by the config that governs the importing folder ('' for none). Two levels, so a lookup builds no key.
+   */
+  private readonly resolvedRelative = new Map<string, Map<string, string | null>>();
+  private readonly resolvedBare = new Map<string, Map<string, string | null>>();
   private rules: Record<string, Rule>;
   private reachCache = new Map<string, boolean>();
   /** Path aliases by config file (tsconfig.json / jsconfig.json), and the config that governs each folder. */
@@ -357,7 +363,8 @@ export class Project {
       for (const e of this.files.values()) if (e) e.deps = undefined;
       this.reachCache.clear();
       this.dirNames.clear();
-      this.resolved.clear();
+      this.resolvedRelative.clear();
+      this.resolvedBare.clear();
       // A tsconfig.json may have appeared, gone or changed (its path aliases).
       this.configOfDir.clear();
       this.aliasesByConfig.clear();
@@ -435,11 +442,15 @@ export class Project {
     // Memoised per folder and specifier, or for an alias or bare specifier per tsconfig.json that governs the
     // importing folder (packages of a monorepo each map `#src/*` to their own folder): a project's files import
     // the same modules many times over. Cleared whenever a file may appear or disappear.
-    const key = specifier.startsWith('.') ? `${path.dirname(fromFile)}\0${specifier}` : `${this.configFor(path.dirname(fromFile)) ?? ''}\0${specifier}`;
-    const known = this.resolved.get(key);
+    const dir = path.dirname(fromFile);
+    const byScope = specifier.startsWith('.') ? this.resolvedRelative : this.resolvedBare;
+    const scope = byScope === this.resolvedRelative ? dir : (this.configFor(dir) ?? '');
+    let memo = byScope.get(scope);
+    if (!memo) byScope.set(scope, (memo = new Map()));
+    const known = memo.get(specifier);
     if (known !== undefined) return known ?? undefined;
     const found = this.resolveUncached(fromFile, specifier);
-    this.resolved.set(key, found ?? null);
+    memo.set(specifier, found ?? null);
     return found;
   }
 
@@ -460,32 +471,48 @@ export class Project {
 
   /** Whether a file exists: known texts and overlays first, then the folder's listing, then a read. */
   private exists(p: string): boolean {
-    if (this.overlays.has(p)) return true;
-    const known = this.files.get(p);
-    if (known !== undefined) return known !== null;
+    return this.existsIn(path.dirname(p), path.basename(p), p);
+  }
+
+  /**
+   * Whether `name` exists in `dir` (`full`: the joined path, when the caller has it): known texts and overlays first,
+   * then the folder's listing, then a read. Import resolution asks this for up to 19 candidates per import: a
+   * candidate the listing lacks costs no path string.
+   */
+  private existsIn(dir: string, name: string, full?: string): boolean {
+    let names: ReadonlySet<string> | null | undefined;
     if (this.listDirFn) {
-      const dir = path.dirname(p);
-      let names = this.dirNames.get(dir);
+      names = this.dirNames.get(dir);
       if (names === undefined) {
         // Lower-cased too: on a case-insensitive disk './Db' finds db.ts (then the read below decides).
         const list = this.listDirFn(dir);
         names = list ? new Set([...list, ...list.map((n) => n.toLowerCase())]) : list === null ? NO_NAMES : null;
         this.dirNames.set(dir, names);
       }
-      if (names && !names.has(path.basename(p).toLowerCase())) return false;
     }
+    const listed = !names || names.has(name) || names.has(name.toLowerCase());
+    if (!listed && this.overlays.size === 0) return false;
+    const p = full ?? (dir.endsWith(path.sep) ? dir + name : dir + path.sep + name);
+    if (this.overlays.has(p)) return true;
+    const known = this.files.get(p);
+    if (known !== undefined) return known !== null;
+    if (!listed) return false;
     return this.entry(p) !== undefined;
   }
 
   private probe(base: string): string | undefined {
-    const exists = (p: string): boolean => this.exists(p);
-    if (isSourceFile(base) && exists(base)) return base;
-    const ext = path.extname(base);
-    const stem = ext ? base.slice(0, -ext.length) : base;
-    const mapped: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
-    for (const alt of mapped[ext] ?? []) if (exists(stem + alt)) return stem + alt;
-    for (const e of RESOLVE_EXTS) if (exists(base + e)) return base + e;
-    for (const e of RESOLVE_EXTS) if (exists(path.join(base, 'index' + e))) return path.join(base, 'index' + e);
+    if (isSourceFile(base) && this.exists(base)) return base;
+    const dir = path.dirname(base);
+    const name = path.basename(base);
+    const ext = path.extname(name);
+    const join = (n: string): string => (dir.endsWith(path.sep) ? dir + n : dir + path.sep + n);
+    if (ext) {
+      const stem = name.slice(0, -ext.length);
+      for (const alt of MAPPED_EXTS[ext] ?? []) if (this.existsIn(dir, stem + alt)) return join(stem + alt);
+    }
+    for (const e of RESOLVE_EXTS) if (this.existsIn(dir, name + e)) return join(name + e);
+    // base/index.ts…: base is the folder (`./lib` or `./lib/`: path.resolve leaves no trailing separator).
+    for (const e of RESOLVE_EXTS) if (this.existsIn(base, 'index' + e)) return path.join(base, 'index' + e);
     return undefined;
   }
 
