@@ -108,6 +108,32 @@ function isBatchedByLibrary(call: DbCall, loop: ts.Node): boolean {
   return ts.isCallExpression(p) && /^Promise\.(all|allSettled)$/.test(p.expression.getText());
 }
 
+/** How many calls deep `runsLoadedCode` follows project functions. */
+const LOADED_CODE_DEPTH = 3;
+
+/**
+ * Whether `node` (a function or a loop) runs code that it loads at run time: `import(path)` or `require(path)` of a
+ * path computed at run time, in its own body or in a project function it calls (up to LOADED_CODE_DEPTH calls
+ * deep). Such a loop is a script or migration runner: each turn runs a different script, whose queries (and the
+ * runner's bookkeeping) are the steps themselves, and no single query can replace them.
+ */
+function runsLoadedCode(node: ts.Node, file: FileModel, depth = LOADED_CODE_DEPTH, seen = new Set<ts.Node>()): boolean {
+  seen.add(node);
+  const visit = (n: ts.Node): boolean => {
+    if (ts.isCallExpression(n)) {
+      const arg = n.arguments[0];
+      const computed = arg !== undefined && !ts.isStringLiteralLike(arg);
+      if (computed && (n.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(n.expression) && n.expression.text === 'require'))) return true;
+      if (depth > 0) {
+        const target = file.calledFunction(n);
+        if (target && !seen.has(target.node) && runsLoadedCode(target.node, target.file, depth - 1, seen)) return true;
+      }
+    }
+    return ts.forEachChild(n, visit) ?? false;
+  };
+  return ts.forEachChild(node, visit) ?? false;
+}
+
 /** Statically known SQL that has no batched form (DDL, session/transaction control). */
 function isKnownNonBatchable(call: DbCall, file: FileModel): boolean {
   if (!call.sqlArg && !ts.isTaggedTemplateExpression(call.node)) return false;
@@ -390,14 +416,14 @@ export default defineRule<MessageId>({
         why: 'Each query costs a round trip to the server and a turn on a connection. A page that lists 100 orders and loads each customer separately sends 101 queries where 1 or 2 would do; the time grows with the data, not with the work. Running them with `Promise.all` does not help: one PostgreSQL connection executes one query at a time, and a pool only spreads the load over more connections.',
         bad: BAD,
         good: GOOD,
-        fix: 'No automatic fix: batching changes the order and the duplicates of the results, so fix-all never applies it. For a pg lookup per element of a `for…of` loop (`const { rows } = await pool.query(\'SELECT … WHERE col = $1\', [x.key])`), the quick fix "Run one = ANY($1) query before the loop" (unsafe) rewrites it into one query and a `Map` from key to rows, and a loop that only inserts one row per element becomes one multi-row INSERT ("One multi-row INSERT instead of the loop", unsafe: one bad row now fails them all); for other pg lookups and inserts the quick-fix menu spells out the batched statement (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) as a suggestion. Collect the keys first, run one query (`= ANY($1)`, a JOIN, `whereIn`, `include`…), then match the rows up with a `Map`. Loops that are sequential by design (a worker claiming one job per turn, a batch-draining `DELETE … LIMIT` loop, a migration runner, a bounded retry, a `for…of` that never reads its element) are not reported, nor are test files (`*.test.ts`, `__tests__/`…) unless the option `checkTestFiles` is `true`.',
+        fix: 'No automatic fix: batching changes the order and the duplicates of the results, so fix-all never applies it. For a pg lookup per element of a `for…of` loop (`const { rows } = await pool.query(\'SELECT … WHERE col = $1\', [x.key])`), the quick fix "Run one = ANY($1) query before the loop" (unsafe) rewrites it into one query and a `Map` from key to rows, and a loop that only inserts one row per element becomes one multi-row INSERT ("One multi-row INSERT instead of the loop", unsafe: one bad row now fails them all); for other pg lookups and inserts the quick-fix menu spells out the batched statement (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) as a suggestion. Collect the keys first, run one query (`= ANY($1)`, a JOIN, `whereIn`, `include`…), then match the rows up with a `Map`. Loops that are sequential by design (a worker claiming one job per turn, a batch-draining `DELETE … LIMIT` loop, a migration runner, a loop that runs scripts it loads at run time (`import(file)`), a bounded retry, a `for…of` that never reads its element) are not reported, nor are test files (`*.test.ts`, `__tests__/`…) unless the option `checkTestFiles` is `true`.',
       },
       fr: {
         summary: 'Signale une requête exécutée une fois par élément d’une collection : dans le corps d’une boucle `for`/`while`, ou dans un callback passé à `map`, `forEach`, `reduce`…, directement ou via une fonction (de ce fichier ou d’un autre) qui exécute une requête.',
         why: 'Chaque requête coûte un aller-retour vers le serveur et un passage sur une connexion. Une page qui liste 100 commandes et charge chaque client séparément envoie 101 requêtes là où 1 ou 2 suffisent ; le temps croît avec les données, pas avec le travail. Les lancer avec `Promise.all` n’aide pas : une connexion PostgreSQL exécute une requête à la fois, et un pool ne fait que répartir la charge sur plus de connexions.',
         bad: BAD,
         good: GOOD,
-        fix: 'Pas de correction automatique : regrouper change l’ordre et les doublons des résultats, « Tout corriger » ne l’applique donc jamais. Pour une lecture pg par élément d’une boucle `for…of` (`const { rows } = await pool.query(\'SELECT … WHERE col = $1\', [x.key])`), la correction rapide « Une seule requête = ANY($1) avant la boucle » (non sûre) la réécrit en une requête et une `Map` de la clé vers les lignes, et une boucle qui n’insère qu’une ligne par élément devient un seul INSERT multi-lignes (« Un seul INSERT multi-lignes à la place de la boucle », non sûre : une ligne invalide fait désormais échouer toutes les autres) ; pour les autres lectures et insertions pg, le menu des correctifs propose l’instruction groupée (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) en suggestion. Rassemblez d’abord les clés, exécutez une seule requête (`= ANY($1)`, une jointure, `whereIn`, `include`…), puis associez les lignes avec une `Map`. Les boucles séquentielles par nature (un worker qui prend un job par tour, une boucle `DELETE … LIMIT` qui vide une table par lots, un exécuteur de migrations, une relance bornée, un `for…of` qui ne lit jamais son élément) ne sont pas signalées, pas plus que les fichiers de test (`*.test.ts`, `__tests__/`…) sauf si l’option `checkTestFiles` vaut `true`.',
+        fix: 'Pas de correction automatique : regrouper change l’ordre et les doublons des résultats, « Tout corriger » ne l’applique donc jamais. Pour une lecture pg par élément d’une boucle `for…of` (`const { rows } = await pool.query(\'SELECT … WHERE col = $1\', [x.key])`), la correction rapide « Une seule requête = ANY($1) avant la boucle » (non sûre) la réécrit en une requête et une `Map` de la clé vers les lignes, et une boucle qui n’insère qu’une ligne par élément devient un seul INSERT multi-lignes (« Un seul INSERT multi-lignes à la place de la boucle », non sûre : une ligne invalide fait désormais échouer toutes les autres) ; pour les autres lectures et insertions pg, le menu des correctifs propose l’instruction groupée (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) en suggestion. Rassemblez d’abord les clés, exécutez une seule requête (`= ANY($1)`, une jointure, `whereIn`, `include`…), puis associez les lignes avec une `Map`. Les boucles séquentielles par nature (un worker qui prend un job par tour, une boucle `DELETE … LIMIT` qui vide une table par lots, un exécuteur de migrations, une boucle qui exécute des scripts chargés à l’exécution (`import(fichier)`), une relance bornée, un `for…of` qui ne lit jamais son élément) ne sont pas signalées, pas plus que les fichiers de test (`*.test.ts`, `__tests__/`…) sauf si l’option `checkTestFiles` vaut `true`.',
       },
     },
   },
@@ -407,9 +433,18 @@ export default defineRule<MessageId>({
     if (!ctx.options.checkTestFiles && isTestFile(file.path)) return;
     const sf = file.sourceFile;
     const reported = new Set<ts.Node>();
-    // A loop that runs statements with no batched form (DDL, SET search_path, SQL read at run time) is a
-    // runner — a migration runner, a per-tenant schema job: its bookkeeping queries belong to it.
+    // A loop that runs statements with no batched form (DDL, SET search_path, SQL read at run time) or scripts it
+    // loads at run time is a runner — a migration runner, a per-tenant schema job: its bookkeeping queries belong
+    // to it.
     const runnerLoops = new Set<ts.Node>();
+    const notRunners = new Set<ts.Node>();
+    const isRunner = (loop: ts.Node): boolean => {
+      if (runnerLoops.has(loop)) return true;
+      if (notRunners.has(loop)) return false;
+      const runner = runsLoadedCode(loop, file);
+      (runner ? runnerLoops : notRunners).add(loop);
+      return runner;
+    };
     for (const call of file.queryCalls()) {
       const loop = enclosingLoop(call.node);
       if (loop && isNonBatchableSql(call, file)) runnerLoops.add(loop.loop);
@@ -418,7 +453,7 @@ export default defineRule<MessageId>({
     for (const call of file.queryCalls()) {
       const loop = enclosingLoop(call.node);
       if (!loop || loop.sequentialReason || runnerLoops.has(loop.loop)) continue;
-      if (isBatchedByLibrary(call, loop.loop)) continue;
+      if (isBatchedByLibrary(call, loop.loop) || isRunner(loop.loop)) continue;
       reported.add(call.node);
       const rewrite = batchRewrite(call, loop.loop, file, ctx.language) ?? insertRewrite(call, loop.loop, file, ctx.language);
       const suggestion = rewrite ? undefined : batchSuggestion(call, file, ctx.language);
@@ -441,7 +476,7 @@ export default defineRule<MessageId>({
           {
             const site = ctx.project.querySiteOf(target.node, target.file);
             const siteCall = site ? site.file.dbCallAt(site.node) : undefined;
-            if (site && !(siteCall && isKnownNonBatchable(siteCall, site.file))) {
+            if (site && !(siteCall && isKnownNonBatchable(siteCall, site.file)) && !isRunner(loop.loop)) {
               const related: RelatedLocation[] = [{
                 file: site.file.path,
                 start: site.node.getStart(site.file.sourceFile),
