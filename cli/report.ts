@@ -30,20 +30,30 @@ export interface Range1 {
   endColumn: number;
 }
 
-/** Reads and indexes files on demand (the linted ones are pre-filled), for related locations in other files. */
+/**
+ * Texts and line indexes on demand, for findings and their related locations: a linted file's text comes from its
+ * report (the text that was linted), any other file is read. A report's `text` may be a getter that reads the
+ * file (a cached result): it is asked only for a file that a finding points into, so a run whose results all come
+ * from the cache reads only the files with findings.
+ */
 export class TextCache {
   private readonly texts = new Map<string, string>();
   private readonly indexes = new Map<string, LineIndex>();
+  private readonly reports = new Map<string, FileReport>();
   constructor(files: readonly FileReport[] = []) {
-    for (const f of files) this.texts.set(f.file, f.text);
+    for (const f of files) this.reports.set(f.file, f);
   }
   text(file: string): string {
     let t = this.texts.get(file);
     if (t === undefined) {
-      try {
-        t = fs.readFileSync(file, 'utf8');
-      } catch {
-        t = '';
+      const report = this.reports.get(file);
+      if (report) t = report.text;
+      else {
+        try {
+          t = fs.readFileSync(file, 'utf8');
+        } catch {
+          t = '';
+        }
       }
       this.texts.set(file, t);
     }
@@ -64,6 +74,11 @@ export class TextCache {
     const e = idx.position(Math.max(start, end));
     return { line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
   }
+}
+
+/** The same report with other findings; its text stays lazy (spreading the report would read it). */
+export function withFindings(report: FileReport, findings: Finding[]): FileReport {
+  return { file: report.file, findings, get text() { return report.text; } };
 }
 
 export function sortFindings(findings: readonly Finding[]): Finding[] {

@@ -17,7 +17,7 @@ import { HELP, parseCliArgs, UsageError, type CliOptions } from './args';
 import { explainRule } from './explain';
 import { applyFixesOnce } from './fix';
 import { format } from './formatters';
-import { countSeverities, type FileReport, type LintReport } from './report';
+import { countSeverities, withFindings, type FileReport, type LintReport } from './report';
 import { CACHE_FORMAT, configHash, configsUnchanged, contentHash, defaultCacheDir, fileKeys, folderSignature, foldersUnchanged, globalKey, listFolder, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
 import { engineLoad, loadEngine, loadRules, type Engine } from './engine-loader';
 import { dropReplay, fileStamp, replayKey, saveReplay, tryReplay } from './replay';
@@ -144,11 +144,11 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
   if (databaseUrl) reports = await withLiveFindings(reports, await linter.preparedProject(), databaseUrl, discovered.files, io);
   if (options.fix) {
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-      const texts = new Map(reports.map((r) => [r.file, r.text]));
+      const byFile = new Map(reports.map((r) => [r.file, r]));
       const { written } = applyFixesOnce(
         reports.flatMap((r) => r.findings),
         { unsafe: options.unsafeFixes },
-        (file) => texts.get(file) ?? readTextOrEmpty(file),
+        (file) => byFile.get(file)?.text ?? readTextOrEmpty(file),
       );
       if (written.length === 0) break;
       linter.invalidate(written);
@@ -167,9 +167,9 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
   }
   if (options.baseline !== undefined) {
     const baseline = readBaseline(path.resolve(io.cwd, options.baseline));
-    reports = reports.map((r) => ({ ...r, findings: filterByBaseline(baseline, root, r.file, r.text, r.findings) }));
+    reports = reports.map((r) => (r.findings.length ? withFindings(r, filterByBaseline(baseline, root, r.file, r.text, r.findings)) : r));
   }
-  if (options.quiet) reports = reports.map((r) => ({ ...r, findings: r.findings.filter((f: Finding) => f.severity === 'error') }));
+  if (options.quiet) reports = reports.map((r) => withFindings(r, r.findings.filter((f: Finding) => f.severity === 'error')));
 
   // Output.
   const report: LintReport = {

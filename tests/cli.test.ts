@@ -11,6 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { chapterUrl } from '../rules/src/chapters';
 import { RULES } from '../rules/src/registry';
 import { escapeData, escapeProperty } from '../cli/formatters/github';
+import { format } from '../cli/formatters';
+import { withFindings, type FileReport } from '../cli/report';
+import type { Finding } from '../rules/src/engine/types';
 import { BIN, REPO, useBuiltCli, writeFiles } from './helpers/cli';
 
 const tempDir = useBuiltCli();
@@ -477,3 +480,39 @@ function sarifValidator() {
   ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
   return ajv.compile(schema);
 }
+
+describe('report texts', () => {
+  /** Reports whose text getter counts its reads (a cached result's getter reads the file from disk). */
+  function lazyReports(): { reports: FileReport[]; reads: string[] } {
+    const reads: string[] = [];
+    const text = 'const a = 1;\nconst b = 2;\n';
+    const finding: Finding = { ruleId: 'no-sql-concatenation', messageId: 'concatenated', message: 'm', severity: 'warn', file: '/p/with.ts', start: 13, end: 18 };
+    const reports: FileReport[] = ['/p/with.ts', '/p/clean-1.ts', '/p/clean-2.ts'].map((file) => ({
+      file,
+      findings: file === '/p/with.ts' ? [finding] : [],
+      get text() {
+        reads.push(file);
+        return text;
+      },
+    }));
+    return { reports, reads };
+  }
+
+  it('every formatter reads the text of a file with findings only', () => {
+    for (const name of ['stylish', 'json', 'sarif', 'github'] as const) {
+      const { reports, reads } = lazyReports();
+      const out = format(name, { root: '/p', cwd: '/p', files: reports, rules: RULES, docsBaseUrl: 'https://example.org/', language: 'en', version: '0' }, { color: false });
+      expect(out, name).toContain('with.ts');
+      expect([...new Set(reads)], name).toEqual(['/p/with.ts']);
+    }
+  });
+
+  it('replacing the findings of a report keeps its text unread', () => {
+    const { reports, reads } = lazyReports();
+    const quiet = reports.map((r) => withFindings(r, r.findings.filter((f) => f.severity === 'error')));
+    expect(quiet.map((r) => r.findings.length)).toEqual([0, 0, 0]);
+    expect(reads).toEqual([]);
+    expect(quiet[0]!.text).toBe('const a = 1;\nconst b = 2;\n');
+    expect(reads).toEqual(['/p/with.ts']);
+  });
+});

@@ -96,6 +96,7 @@ export function formatSarif(report: LintReport): string {
   };
   const results = [];
   for (const file of report.files) {
+    if (!file.findings.length) continue; // its text is not needed (and may be a read)
     const occurrences = new Map<string, number>();
     const index = cache.index(file.file);
     for (const f of sortFindings(file.findings)) {
