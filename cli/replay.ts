@@ -48,18 +48,17 @@ const STAMP_BYTES = STAMP_NUMBERS * 8;
 const MISSING = -1;
 
 /**
- * Size, modification and change times (ms, with their fractions) and inode of a path; undefined when it cannot
- * be read. The change time cannot be set back (utimes sets it too), so an edit that restores the modification
- * time is still seen. Plain numbers, not BigInt: a replay stamps thousands of paths, and BigInt stats cost a
- * quarter of that in allocation and garbage collection.
+ * A path's stamp for the result cache's metadata strategy: size, modification and change times (ms, with their
+ * fractions) and inode. The change time cannot be set back (utimes sets it too), so an edit that restores the
+ * modification time is still seen. Plain numbers, not BigInt: a replay stamps thousands of paths, and BigInt stats
+ * cost a quarter of that in allocation and garbage collection.
  */
-export function fileStamp(file: string): string | undefined {
-  const st = statOf(file);
-  return st && stampOf(st);
+export function stampOf(st: fs.Stats): string {
+  return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
 }
 
 /** A path's stats, or undefined when it cannot be read (missing, or under a file). */
-function statOf(file: string): fs.Stats | undefined {
+export function statOf(file: string): fs.Stats | undefined {
   try {
     // No exception for a missing path (most folders have no .gitignore): an Error with its stack costs more
     // than the stat.
@@ -67,10 +66,6 @@ function statOf(file: string): fs.Stats | undefined {
   } catch {
     return undefined;
   }
-}
-
-function stampOf(st: fs.Stats): string {
-  return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
 }
 
 /**
@@ -168,24 +163,21 @@ export function dropReplay(cacheDir: string, key: string): void {
 }
 
 /**
- * Writes the record for `paths` (stamped now). Returns false, writing nothing (and forgetting an older record),
- * when a path changed after RACY_MS before `startedAt` (ms, when the run started): the run may have read it
- * before that change, or within the same timestamp tick.
+ * Writes the record for `paths`. Returns false, writing nothing (and forgetting an older record), when a path
+ * changed after RACY_MS before `startedAt` (ms, when the run started): the run may have read it before that change,
+ * or within the same timestamp tick. `statted`: stats the run took of some paths before reading them (the result
+ * cache's metadata check), used as they are: a stamp taken before the read can only make a later replay refuse.
  */
 export function saveReplay(
   cacheDir: string, key: string, root: string, paths: Iterable<string>, output: { stdout: string; stderr: string; code: number }, startedAt: number,
+  statted?: ReadonlyMap<string, fs.Stats | undefined>,
 ): boolean {
   const limitMs = startedAt - RACY_MS;
   const stats = new Map<string, fs.Stats | undefined>();
   /** Stats `p` once; false when it changed too recently to be trusted (the record is then dropped). */
   const take = (p: string): boolean => {
     if (stats.has(p)) return true;
-    let st: fs.Stats | undefined;
-    try {
-      st = fs.statSync(p, { throwIfNoEntry: false });
-    } catch {
-      st = undefined; // e.g. ENOTDIR: a candidate import path under a file
-    }
+    const st = statted?.has(p) ? statted.get(p) : statOf(p); // undefined: missing, or e.g. a candidate under a file
     if (st && (st.mtimeMs >= limitMs || st.ctimeMs >= limitMs)) return false;
     stats.set(p, st);
     return true;

@@ -20,7 +20,7 @@ import { format } from './formatters';
 import { countSeverities, withFindings, type FileReport, type LintReport } from './report';
 import { CACHE_FORMAT, configHash, configsUnchanged, contentHash, defaultCacheDir, fileKeys, folderSignature, foldersUnchanged, globalKey, listFolder, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
 import { engineLoad, loadEngine, loadRules, type Engine } from './engine-loader';
-import { dropReplay, fileStamp, replayKey, saveReplay, tryReplay } from './replay';
+import { dropReplay, replayKey, saveReplay, stampOf, statOf, tryReplay } from './replay';
 import { claim, lintToResult, partition, sharedRanges, WorkerPool, workerFile, type WorkerFileResult } from './worker';
 import { readTextFile } from '../rules/src/engine/read';
 
@@ -204,7 +204,7 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
     // What the output depends on: the folders listed (and their .gitignore), every file read or stamped.
     const inputs = [...discovered.folders.flatMap((d) => [d, path.join(d, '.gitignore')]), ...linter.inputs()];
     if (crashed > 0) dropReplay(cacheDir!, replay.key);
-    else saveReplay(cacheDir!, replay.key, root, inputs, { stdout: replay.stdout.join(''), stderr: replay.stderr.join(''), code }, startedAt);
+    else saveReplay(cacheDir!, replay.key, root, inputs, { stdout: replay.stdout.join(''), stderr: replay.stderr.join(''), code }, startedAt, linter.statted);
   }
   return code;
 }
@@ -395,6 +395,8 @@ class Linter {
     return [...out];
   }
   private readonly inputPaths = new Set<string>();
+  /** Stats taken for the cache's metadata check (before any read): the replay record reuses them. */
+  readonly statted = new Map<string, fs.Stats | undefined>();
   private migrationRels: string[] = [];
 
   /** File bytes (undefined when unreadable); hashed as bytes, decoded only when the engine or a report needs the text. */
@@ -635,7 +637,12 @@ class Linter {
       if (hashes.has(rel)) return hashes.get(rel);
       const abs = this.abs(rel);
       this.inputPaths.add(abs);
-      const stamp = this.cache && this.s.cacheStrategy === 'metadata' ? fileStamp(abs) : undefined;
+      let stamp: string | undefined;
+      if (this.cache && this.s.cacheStrategy === 'metadata') {
+        const st = statOf(abs);
+        this.statted.set(abs, st);
+        stamp = st && stampOf(st);
+      }
       stamps.set(rel, stamp);
       const cached = stamp !== undefined ? data?.files[rel] : undefined;
       if (cached?.m === stamp && cached?.h !== undefined) {
