@@ -101,8 +101,14 @@ export function fnv1a64(text: string): string {
   return [h3, h2, h1, h0].map((x) => x.toString(16).padStart(4, '0')).join('');
 }
 
-/** The stored output of the run with this key (whose project folder is `root`), if every path it depends on is unchanged. */
-export function tryReplay(cacheDir: string, key: string, root: string): { stdout: Buffer; stderr: string; code: number } | undefined {
+/**
+ * The stored output of the run with this key (whose project folder is `root`), if every path it depends on is
+ * unchanged. `statted` receives the stats taken on the way (until the first change): taken before anything is
+ * read, the run that follows a refused replay uses them instead of statting the same files again.
+ */
+export function tryReplay(
+  cacheDir: string, key: string, root: string, statted?: Map<string, fs.Stats | undefined>,
+): { stdout: Buffer; stderr: string; code: number } | undefined {
   try {
     const buf = fs.readFileSync(recordFile(cacheDir, key));
     const headerEnd = 4 + buf.readUInt32LE(0);
@@ -119,7 +125,9 @@ export function tryReplay(cacheDir: string, key: string, root: string): { stdout
         let to = names.indexOf('/', from);
         if (to < 0) to = names.length;
         if (at >= outputStart) return undefined;
-        const st = statOf(dir + names.slice(from, to));
+        const file = dir + names.slice(from, to);
+        const st = statOf(file);
+        statted?.set(file, st);
         const size = buf.readDoubleLE(at);
         const same = st
           ? st.size === size && st.mtimeMs === buf.readDoubleLE(at + 8) && st.ctimeMs === buf.readDoubleLE(at + 16) && st.ino === buf.readDoubleLE(at + 24)

@@ -101,10 +101,13 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
     absPaths.length === 1 && absPaths[0] === root && io.env.PGLINT_DEBUG !== '1'
     ? { key: replayKey({ version: VERSION, buildId, argv, cwd: io.cwd, root, config, color: useColor(options, io) }), stdout: [] as string[], stderr: [] as string[] }
     : undefined;
+  // Stats taken before anything is read (a refused replay's, then the cache's metadata check): reused by the cache
+  // check and the next replay record instead of statting the same paths again.
+  const statted = new Map<string, fs.Stats | undefined>();
   // PGLINT_DEBUG_CACHE=1 says whether the output was replayed, and records nothing (its lines would be replayed).
   const debugCache = io.env.PGLINT_DEBUG_CACHE === '1';
   if (replay) {
-    const stored = tryReplay(cacheDir!, replay.key, root);
+    const stored = tryReplay(cacheDir!, replay.key, root, statted);
     if (stored) {
       io.stdout.write(stored.stdout);
       io.stderr.write(stored.stderr);
@@ -135,6 +138,7 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
     cacheDir,
     cacheStrategy: options.cacheStrategy,
     listings: discovered.listings,
+    statted,
   });
   const lintAll = (): Promise<{ reports: FileReport[]; crashed: number }> => linter.lintAll(discovered.files);
   let { reports, crashed } = await lintAll();
@@ -201,10 +205,12 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
     code = 1;
   }
   if (replay && !debugCache) {
-    // What the output depends on: the folders listed (and their .gitignore), every file read or stamped.
-    const inputs = [...discovered.folders.flatMap((d) => [d, path.join(d, '.gitignore')]), ...linter.inputs()];
+    // What the output depends on: the folders listed (and their .gitignore), every file read or stamped. A folder
+    // whose listing has no .gitignore covers its creation (its own stamp changes): no stat of a missing file.
+    const hasGitignore = (d: string): boolean => discovered.listings.get(d)?.some((e) => e.name === '.gitignore') ?? true;
+    const inputs = [...discovered.folders.flatMap((d) => (hasGitignore(d) ? [d, path.join(d, '.gitignore')] : [d])), ...linter.inputs()];
     if (crashed > 0) dropReplay(cacheDir!, replay.key);
-    else saveReplay(cacheDir!, replay.key, root, inputs, { stdout: replay.stdout.join(''), stderr: replay.stderr.join(''), code }, startedAt, linter.statted);
+    else saveReplay(cacheDir!, replay.key, root, inputs, { stdout: replay.stdout.join(''), stderr: replay.stderr.join(''), code }, startedAt, statted);
   }
   return code;
 }
@@ -277,6 +283,8 @@ interface LinterSettings {
   cacheStrategy: 'metadata' | 'content';
   /** The folders the discovery listed: import resolution and the cache's folder checks read them (`listFolder`). */
   listings?: ReadonlyMap<string, fs.Dirent[]>;
+  /** Stats taken before anything was read; the cache's metadata check adds its own (see `hashOf`). */
+  statted: Map<string, fs.Stats | undefined>;
 }
 
 /** Adds the live-database findings (by file) to the reports; warnings (unreachable, wrong password) go to stderr. */
@@ -395,8 +403,6 @@ class Linter {
     return [...out];
   }
   private readonly inputPaths = new Set<string>();
-  /** Stats taken for the cache's metadata check (before any read): the replay record reuses them. */
-  readonly statted = new Map<string, fs.Stats | undefined>();
   private migrationRels: string[] = [];
 
   /** File bytes (undefined when unreadable); hashed as bytes, decoded only when the engine or a report needs the text. */
@@ -639,8 +645,9 @@ class Linter {
       this.inputPaths.add(abs);
       let stamp: string | undefined;
       if (this.cache && this.s.cacheStrategy === 'metadata') {
-        const st = statOf(abs);
-        this.statted.set(abs, st);
+        const { statted } = this.s;
+        const st = statted.has(abs) ? statted.get(abs) : statOf(abs);
+        statted.set(abs, st);
         stamp = st && stampOf(st);
       }
       stamps.set(rel, stamp);
