@@ -168,6 +168,23 @@ describe('text and imports', () => {
   it('scans import specifiers without parsing', () => {
     expect(scanImports("import a from 'pg';\nconst b = require(\"./db\");\nexport * from './x';\nconst c = await import('knex');").sort()).toEqual(['./db', './x', 'knex', 'pg']);
   });
+  it('tells which files may load code at run time, through their imports, and forgets it on an edit', () => {
+    const at = (f: string): string => path.join(VIRTUAL_ROOT, f);
+    const files = new Map<string, string>([
+      [at('runner.ts'), "import { load } from './load';\nexport const run = (f: string) => load(f);"],
+      [at('load.ts'), 'export const load = (file: string) => import(file);'],
+      [at('template.ts'), 'export const load = (name: string) => import(`./plugins/${name}.js`);'],
+      [at('plain.ts'), "import { q } from './literal';\nexport const x = q;"],
+      [at('literal.ts'), "export const q = 1;\nexport const m = () => import('./plain');\nconst r = require('./x');"],
+    ]);
+    const project = new Project({ root: VIRTUAL_ROOT, readFile: (p) => files.get(p) });
+    expect(project.mayLoadCodeAtRunTime(at('runner.ts'))).toBe(true);
+    expect(project.mayLoadCodeAtRunTime(at('template.ts'))).toBe(true);
+    expect(project.mayLoadCodeAtRunTime(at('plain.ts'))).toBe(false);
+    files.set(at('literal.ts'), 'export const q = 1;\nexport const m = (name: string) => require(name);');
+    project.invalidate(at('literal.ts'), true);
+    expect(project.mayLoadCodeAtRunTime(at('plain.ts'))).toBe(true);
+  });
   it('resolves an import again once the file it names appears or disappears (resolutions are memoised)', () => {
     const files = new Map<string, string>([[path.join(VIRTUAL_ROOT, 'a.ts'), "import { q } from './db';"], [path.join(VIRTUAL_ROOT, 'sub/b.ts'), "import { q } from '../db';"]]);
     const project = new Project({ root: VIRTUAL_ROOT, readFile: (p) => files.get(p) });

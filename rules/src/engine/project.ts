@@ -107,6 +107,8 @@ const ODD_SEGMENT = /\/\.{0,2}(?:\/|$)/;
 /** What the early phase of `lintSteps` returns when the rules that read the schema are still to run. */
 const PARTIAL = Symbol('partial lint');
 
+/** `import(` or `require(` of something other than a quoted name (a template literal may hold a computed path). */
+const COMPUTED_LOAD = /\b(?:import|require)\s*\(\s*(?!['"])/;
 const RESOLVE_EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 /** `./x.js` in TypeScript source names x.ts (or x.tsx): the extensions tried first for each written one. */
 const MAPPED_EXTS: Record<string, readonly string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
@@ -129,6 +131,8 @@ export class Project {
   private readonly resolvedBare = new Map<string, Map<string, string | null>>();
   private rules: Record<string, Rule>;
   private reachCache = new Map<string, boolean>();
+  /** `mayLoadCodeAtRunTime` answers; cleared with the reach answers. */
+  private loadsCodeCache = new Map<string, boolean>();
   /** Path aliases by config file (tsconfig.json / jsconfig.json), and the config that governs each folder. */
   private readonly aliasesByConfig = new Map<string, PathAliases>();
   private readonly configOfDir = new Map<string, string | null>();
@@ -161,6 +165,7 @@ export class Project {
         if (e) e.deps = undefined; // a specifier now read as a library is no longer a project import
       }
       this.reachCache.clear();
+      this.loadsCodeCache.clear();
       this.summaryCache = new WeakMap();
     }
   }
@@ -349,6 +354,8 @@ export class Project {
    */
   invalidateMany(absPaths: readonly string[], sameImports = false): void {
     const paths = [...new Set(absPaths.map(absolute))];
+    // Read from the texts, not the import lists: any edit may change it.
+    this.loadsCodeCache.clear();
     // Files that import these (transitively) hold values resolved through them: drop their models too.
     // Files they import are unaffected, so an edit re-parses only the file and its dependents.
     const known = paths.filter((p) => this.files.has(p));
@@ -631,6 +638,23 @@ export class Project {
     );
     for (const [f, v] of found) this.reachCache.set(f, v);
     return found;
+  }
+
+  /**
+   * Whether a file, or a file it imports (transitively), may load code at run time: its text has `import(` or
+   * `require(` followed by something other than a quoted name. A cheap, conservative answer (a comment counts): when
+   * it is no, no function the file can call loads code at run time, and no-query-in-loop skips looking for one.
+   */
+  mayLoadCodeAtRunTime(absPath: string): boolean {
+    const file = absolute(absPath);
+    const found = foldComponents<boolean>(
+      [file],
+      (f) => this.depsOf(f),
+      (members, imported) => imported.includes(true) || members.some((m) => COMPUTED_LOAD.test(this.entry(m)?.text ?? '')),
+      (f) => this.loadsCodeCache.get(f),
+    );
+    for (const [f, v] of found) this.loadsCodeCache.set(f, v);
+    return found.get(file)!;
   }
 
   /** Files (among those known to the project) whose findings may change when `absPath` changes. */

@@ -438,10 +438,13 @@ export default defineRule<MessageId>({
     // to it.
     const runnerLoops = new Set<ts.Node>();
     const notRunners = new Set<ts.Node>();
+    // Most projects load no code at run time: a scan of the import closure's texts says so without a walk.
+    let mayLoadCode: boolean | undefined;
     const isRunner = (loop: ts.Node): boolean => {
       if (runnerLoops.has(loop)) return true;
       if (notRunners.has(loop)) return false;
-      const runner = runsLoadedCode(loop, file);
+      mayLoadCode ??= ctx.project.mayLoadCodeAtRunTime(file.path);
+      const runner = mayLoadCode && runsLoadedCode(loop, file);
       (runner ? runnerLoops : notRunners).add(loop);
       return runner;
     };
