@@ -502,6 +502,8 @@ class Linter {
     for (const f of files) {
       this.texts.delete(f);
       this.buffers.delete(f);
+      // Its stamp too: the cache's metadata check must see the file as written now.
+      this.s.statted.delete(f);
       this.project?.invalidate(f);
     }
   }
