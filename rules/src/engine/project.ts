@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 import { foldComponents } from './graph';
 import { parse, isSourceFile } from './parse';
-import { FileModel } from './model';
+import { FileModel, iterationCallOf } from './model';
 import { DB_MODULES, libraryForModule, type LibraryModel } from './libraries';
 import { formatMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule';
 import type { Finding, Language } from './types';
@@ -712,6 +712,22 @@ export class Project {
     return result;
   }
 
+  /**
+   * The first query of a function written in a call's arguments that the called function runs
+   * (`withClient(async (c) => c.query(…))`): the call performs it, although the called function alone does not.
+   */
+  callbackQuerySite(call: ts.CallExpression | ts.NewExpression, file: FileModel): QuerySite | undefined {
+    for (const arg of call.arguments ?? []) {
+      let fn: ts.Expression = arg;
+      while (ts.isParenthesizedExpression(fn)) fn = fn.expression;
+      if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && runsWithEnclosing(fn, file)) {
+        const site = this.querySiteOf(fn, file);
+        if (site) return site;
+      }
+    }
+    return undefined;
+  }
+
   // ── linting ────────────────────────────────────────────────────────────────
 
   lintFile(absPath: string, options: LintFileOptions = {}): FileResult {
@@ -847,11 +863,118 @@ export interface QuerySite {
   node: ts.Node;
 }
 
+/**
+ * Whether a function written inside another runs when the outer one runs: called on the spot (`(() => …)()`), or
+ * handed to an iteration method (`xs.map(fn)`), to `new Promise(fn)`, to a database library's call that runs it
+ * (`pool.transaction(fn)`) or to a project function that calls that parameter (`withTransaction(pool, fn)`). Any
+ * other is only defined there (a route handler registered, a closure returned or stored, a method): it runs when
+ * something else calls it, and a call to it by name is followed as a call.
+ */
+function runsWithEnclosing(fn: ts.Node, file: FileModel, followProjectFunctions = true): boolean {
+  let node: ts.Node = fn;
+  while (ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  const parent = node.parent;
+  if (ts.isCallExpression(parent) && parent.expression === node) return true;
+  if (iterationCallOf(fn)) return true;
+  if (ts.isNewExpression(parent) && ts.isIdentifier(parent.expression) && parent.expression.text === 'Promise') return true;
+  if (!ts.isCallExpression(parent)) return false;
+  const at = parent.arguments.indexOf(node as ts.Expression);
+  if (at < 0) return false;
+  if (file.dbCallAt(parent) !== undefined) return true;
+  if (!followProjectFunctions) return false;
+  const target = file.calledFunction(parent);
+  const param = target?.node.parameters[at];
+  return !!target?.node.body && !!param && !param.dotDotDotToken && ts.isIdentifier(param.name) &&
+    callsName(target.node, param.name.text, target.file);
+}
+
+/**
+ * Whether `fn` calls the function named `name` (`name(…)`, `name.call(…)`, `name.apply(…)`) when it runs: not
+ * from a closure it only defines (`(req, res) => name(req, res)` returned as a handler).
+ */
+function callsName(fn: ts.FunctionLikeDeclaration, name: string, file: FileModel): boolean {
+  const visit = (n: ts.Node): boolean => {
+    if (ts.isFunctionLike(n) && !runsWithEnclosing(n, file, false)) return false;
+    if (ts.isCallExpression(n)) {
+      let callee = n.expression;
+      if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply')) callee = callee.expression;
+      if (ts.isIdentifier(callee) && callee.text === name) return true;
+    }
+    return ts.forEachChild(n, visit) ?? false;
+  };
+  return fn.body !== undefined && visit(fn.body);
+}
+
+/**
+ * The module-level variable a lazy initialiser guards, when `cond` is `x`, `x !== undefined`, `x != null` or
+ * `x !== null` (`negated`: `!x`, `x === undefined`, `x == null`, `x === null`) and `x` is a `let` or `var` of the
+ * file's top level.
+ */
+function guardedModuleVariable(cond: ts.Expression, file: FileModel, negated: boolean): string | undefined {
+  while (ts.isParenthesizedExpression(cond)) cond = cond.expression;
+  let name: ts.Expression | undefined;
+  if (ts.isPrefixUnaryExpression(cond) && cond.operator === ts.SyntaxKind.ExclamationToken) {
+    if (negated) name = cond.operand;
+  } else if (ts.isBinaryExpression(cond)) {
+    const op = cond.operatorToken.kind;
+    const empty = (e: ts.Expression): boolean => e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
+    const isNot = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+    const isEq = op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken;
+    if ((negated ? isEq : isNot) && empty(cond.right)) name = cond.left;
+  } else if (!negated) name = cond;
+  if (!name || !ts.isIdentifier(name)) return undefined;
+  const text = name.text;
+  const declared = file.sourceFile.statements.some((st) => ts.isVariableStatement(st) && !(st.declarationList.flags & ts.NodeFlags.Const) &&
+    st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === text));
+  return declared ? text : undefined;
+}
+
+/** Whether `scope` assigns the variable `name` (`name = …`, `name ??= …`). */
+function assigns(scope: ts.Node, name: string): boolean {
+  const visit = (n: ts.Node): boolean => {
+    if (ts.isBinaryExpression(n) && ts.isIdentifier(n.left) && n.left.text === name &&
+      (n.operatorToken.kind === ts.SyntaxKind.EqualsToken || n.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken)) return true;
+    return ts.forEachChild(n, visit) ?? false;
+  };
+  return visit(scope);
+}
+
+/**
+ * A lazy initialiser's one-time part: the body after `if (cached) return cached;`, or the block of
+ * `if (!cached) { cached = create(); … }`, where `cached` is a module-level variable the function assigns. Its
+ * queries (a connection check when a pool is first made) run on the first call only, not on each call.
+ */
+function onceOnly(fn: ts.FunctionLikeDeclaration, file: FileModel): { fromStatement?: ts.Statement; blocks: Set<ts.Node> } {
+  const blocks = new Set<ts.Node>();
+  let fromStatement: ts.Statement | undefined;
+  const body = fn.body;
+  if (!body || !ts.isBlock(body)) return { blocks };
+  const single = (st: ts.Statement): ts.Statement | undefined => (ts.isBlock(st) ? (st.statements.length === 1 ? st.statements[0] : undefined) : st);
+  body.statements.forEach((st, i) => {
+    if (!ts.isIfStatement(st) || st.elseStatement) return;
+    const early = single(st.thenStatement);
+    const cached = guardedModuleVariable(st.expression, file, false);
+    if (cached && early && ts.isReturnStatement(early) && early.expression && ts.isIdentifier(early.expression) && early.expression.text === cached &&
+      assigns(body, cached) && !fromStatement) {
+      fromStatement = body.statements[i + 1];
+      return;
+    }
+    const missing = guardedModuleVariable(st.expression, file, true);
+    if (missing && assigns(st.thenStatement, missing)) blocks.add(st.thenStatement);
+  });
+  return { fromStatement, blocks };
+}
+
 function computeQuerySite(fn: ts.FunctionLikeDeclaration, file: FileModel, project: Project): QuerySite | undefined {
   if (!fn.body) return undefined;
   let found: QuerySite | undefined;
+  const once = onceOnly(fn, file);
+  let onceFrom = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
+    if (n === once.fromStatement) onceFrom = true;
+    if (onceFrom || once.blocks.has(n)) return;
+    if (ts.isFunctionLike(n) && !runsWithEnclosing(n, file)) return;
     if (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) {
       const c = file.dbCallAt(n);
       if (c?.executes) {
