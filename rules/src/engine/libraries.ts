@@ -65,6 +65,8 @@ export interface KindSpec {
   chain?: boolean;
   /** Builder methods that execute the query (a promise of rows). */
   terminals?: string[];
+  /** A schema builder: what it runs is DDL (CREATE, ALTER, DROP), which has no batched form. */
+  ddl?: boolean;
   /** Describes the value for hovers. */
   label: string;
 }
@@ -229,7 +231,7 @@ export const KINDS: Record<string, KindSpec> = {
         .map((m) => [m, { role: 'raw', sqlArg: 0, valuesArg: 1, placeholders: '?', rawText: true, returns: 'knex.Builder' } satisfies MethodSpec]),
     ),
   },
-  'knex.Schema': { lib: 'knex', label: 'knex schema builder', chain: true, terminals: ['then'] },
+  'knex.Schema': { lib: 'knex', label: 'knex schema builder', chain: true, terminals: ['then'], ddl: true },
   // ── kysely ───────────────────────────────────────────────────────────────────
   'kysely.Db': {
     lib: 'kysely', label: 'Kysely instance',
