@@ -67,6 +67,8 @@ export interface KindSpec {
   terminals?: string[];
   /** A schema builder: what it runs is DDL (CREATE, ALTER, DROP), which has no batched form. */
   ddl?: boolean;
+  /** A thenable builder: even its terminal methods run nothing until it is awaited or then'd (knex, drizzle). */
+  lazy?: boolean;
   /** Describes the value for hovers. */
   label: string;
 }
@@ -224,7 +226,7 @@ export const KINDS: Record<string, KindSpec> = {
   'knex.Fn': { lib: 'knex', label: 'knex functions', methods: { now: {}, uuid: {} } },
   'knex.Raw': { lib: 'knex', label: 'knex raw query', chain: true, terminals: ['then'] },
   'knex.Builder': {
-    lib: 'knex', label: 'knex query builder', chain: true,
+    lib: 'knex', label: 'knex query builder', chain: true, lazy: true,
     terminals: ['then', 'first', 'pluck', 'count', 'insert', 'update', 'del', 'delete', 'increment', 'decrement', 'stream'],
     methods: Object.fromEntries(
       ['whereRaw', 'orWhereRaw', 'andWhereRaw', 'havingRaw', 'orHavingRaw', 'orderByRaw', 'groupByRaw', 'joinRaw', 'fromRaw', 'onRaw']

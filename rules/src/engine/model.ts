@@ -52,7 +52,11 @@ export class FileModel {
   private computeValue(e: ts.Node): Value | undefined {
     if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e))
       return this.valueOf(e.expression);
-    if (ts.isAwaitExpression(e)) return unwrapPromise(this.valueOf(e.expression));
+    if (ts.isAwaitExpression(e)) {
+      // Awaiting a query builder (a thenable: knex, drizzle) runs it: what comes back is rows, not the builder.
+      const v = unwrapPromise(this.valueOf(e.expression));
+      return v?.t === 'db' && KINDS[v.kind]?.chain ? undefined : v;
+    }
     if (ts.isIdentifier(e)) return this.valueOfIdentifier(e);
     if (e.kind === ts.SyntaxKind.ThisKeyword) {
       const cls = enclosingClass(e);
@@ -580,6 +584,8 @@ export class FileModel {
     if ((role === 'chain' || role === 'builder' || resultIsChain) && isChainEnd(n)) {
       executes = isExecutedPosition(n) || (role === 'query');
     }
+    // A thenable builder runs only when awaited or then'd: `q.count('id')` as a statement adds a column to it.
+    if (executes && kspec?.lazy && isDiscarded(n)) executes = false;
     let sqlArg = spec.sqlArg !== undefined ? n.arguments[spec.sqlArg] : undefined;
     let valuesFromConfig: ts.Expression | undefined;
     if (sqlArg && ts.isObjectLiteralExpression(sqlArg)) {
@@ -757,6 +763,13 @@ export function forEachReturn(body: ts.Node, cb: (r: ts.ReturnStatement) => void
 function isChainEnd(n: ts.CallExpression): boolean {
   const p = n.parent;
   return !(ts.isPropertyAccessExpression(p) && p.expression === n && ts.isCallExpression(p.parent) && p.parent.expression === p);
+}
+
+/** The value of `n` is dropped: an expression statement of its own, or `void n`. */
+function isDiscarded(n: ts.Expression): boolean {
+  let cur: ts.Node = n;
+  while (ts.isParenthesizedExpression(cur.parent)) cur = cur.parent;
+  return ts.isExpressionStatement(cur.parent) || ts.isVoidExpression(cur.parent);
 }
 
 /** A builder whose chain ends here is executed if awaited, returned, yielded or handed to Promise.all. */
