@@ -429,6 +429,8 @@ export function isSafeValue(e0: ts.Expression, file: FileModel, depth: number): 
       if (name === 'ident' || name === 'literal') return true;
       if (name === 'toString' || name === 'trim' || name === 'toUpperCase' || name === 'toLowerCase') return isSafeValue(recv, file, depth + 1);
       if (name === 'join') return isSafeList(recv, file, depth + 1);
+      // An array spliced into text is joined with ',': `IN (${ids.map(() => '?')})` is a list of placeholders.
+      if (name === 'map' || name === 'flatMap' || name === 'filter') return isSafeList(e, file, depth + 1);
       // CONST_MAP.get(key): a lookup in a constant Map of constants
       if (name === 'get' && isConstMap(recv, file)) return true;
     }

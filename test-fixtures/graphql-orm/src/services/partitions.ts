@@ -34,3 +34,13 @@ export async function allPartitioned(months: string[]): Promise<boolean> {
   const done = (await knex('partitions').select('month')).map((row: { month: string }) => row.month);
   return months.every((month) => done.includes(month)); // ok: no-query-in-loop -- an array of rows, not a builder
 }
+
+/** The events of some months: `months.map(() => '?')` splices placeholders only, the months go in the bindings. */
+export async function eventsIn(months: string[]): Promise<unknown[]> {
+  return await knex('events').whereRaw(`month IN (${months.map(() => '?')})`, months); // ok: no-sql-concatenation -- a list of placeholders
+}
+
+/** The same list with the months themselves spliced in: injection. */
+export async function eventsInQuoted(months: string[]): Promise<unknown[]> {
+  return await knex('events').whereRaw(`month IN (${months.map((month) => `'${month}'`)})`); // expect: no-sql-concatenation
+}
