@@ -389,6 +389,7 @@ export function isSafeValue(e0: ts.Expression, file: FileModel, depth: number): 
   }
   if (ts.isPropertyAccessExpression(e)) {
     if (e.name.text === 'length' || e.name.text === 'size') return true;
+    if (e.name.text === 'sql' && isToSqlCall(e.expression)) return true;
     return false;
   }
   if (ts.isIdentifier(e)) {
@@ -403,6 +404,9 @@ export function isSafeValue(e0: ts.Expression, file: FileModel, depth: number): 
       if (iter && (fn as ts.FunctionLikeDeclaration).parameters.indexOf(b.decl as ts.ParameterDeclaration) === 0 && b.path.length === 0 && ts.isPropertyAccessExpression(iter.expression) && isConstantList(iter.expression.expression)) return true;
       return false;
     }
+    // const { sql, bindings } = builder.toSQL(): text the query builder compiled, its values kept apart
+    if (b.kind === 'var' && ts.isVariableDeclaration(b.decl) && b.decl.initializer && b.path.length === 1 && b.path[0] === 'sql' &&
+      b.constant && isToSqlCall(b.decl.initializer)) return true;
     if (b.kind === 'var' && ts.isVariableDeclaration(b.decl) && b.decl.initializer && !b.path.length) {
       if (!b.constant && hasOtherAssignments(b)) return false;
       return isSafeValue(b.decl.initializer, file, depth + 1);
@@ -451,6 +455,16 @@ export function isSafeValue(e0: ts.Expression, file: FileModel, depth: number): 
     return false;
   }
   return false;
+}
+
+/**
+ * `x.toSQL()` (or `x.toSQL().toNative()`): the SQL text a query builder (knex) compiled, with placeholders for its
+ * values, which it returns apart (`bindings`). Spliced into a raw query, it is a subquery, not a value.
+ */
+function isToSqlCall(e0: ts.Expression): boolean {
+  let e = strip(e0);
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'toNative' && !e.arguments.length) e = strip(e.expression.expression);
+  return ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'toSQL' && !e.arguments.length;
 }
 
 function isConstMap(e0: ts.Expression, file: FileModel): boolean {

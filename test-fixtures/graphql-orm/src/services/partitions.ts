@@ -44,3 +44,9 @@ export async function eventsIn(months: string[]): Promise<unknown[]> {
 export async function eventsInQuoted(months: string[]): Promise<unknown[]> {
   return await knex('events').whereRaw(`month IN (${months.map((month) => `'${month}'`)})`); // expect: no-sql-concatenation
 }
+
+/** A count as a subquery: `toSQL()` gives knex's own text (placeholders only) and its bindings apart. */
+export function eventCountColumn(month: string): unknown {
+  const { sql, bindings } = knex('events').count('*').where('month', month).toSQL();
+  return knex.raw(`(${sql}) AS event_count`, bindings); // ok: no-sql-concatenation -- knex-compiled text, values in bindings
+}
