@@ -69,6 +69,8 @@ export interface KindSpec {
   ddl?: boolean;
   /** A thenable builder: even its terminal methods run nothing until it is awaited or then'd (knex, drizzle). */
   lazy?: boolean;
+  /** Mostly a piece of another query (knex.raw): made and returned, it is not counted as run. */
+  fragment?: boolean;
   /** Describes the value for hovers. */
   label: string;
 }
@@ -224,7 +226,7 @@ export const KINDS: Record<string, KindSpec> = {
     props: { schema: 'knex.Schema', fn: 'knex.Fn' },
   },
   'knex.Fn': { lib: 'knex', label: 'knex functions', methods: { now: {}, uuid: {} } },
-  'knex.Raw': { lib: 'knex', label: 'knex raw query', chain: true, terminals: ['then'] },
+  'knex.Raw': { lib: 'knex', label: 'knex raw query', chain: true, terminals: ['then'], fragment: true },
   'knex.Builder': {
     lib: 'knex', label: 'knex query builder', chain: true, lazy: true,
     terminals: ['then', 'first', 'pluck', 'count', 'insert', 'update', 'del', 'delete', 'increment', 'decrement', 'stream'],

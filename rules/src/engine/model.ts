@@ -586,6 +586,9 @@ export class FileModel {
     }
     // A thenable builder runs only when awaited or then'd: `q.count('id')` as a statement adds a column to it.
     if (executes && kspec?.lazy && isDiscarded(n)) executes = false;
+    // knex.raw(…) handed back to the caller is most often a piece of another query (select(…), where(…)): only an
+    // await runs it.
+    if (executes && resultKind && KINDS[resultKind]?.fragment && isHandedBack(n)) executes = false;
     let sqlArg = spec.sqlArg !== undefined ? n.arguments[spec.sqlArg] : undefined;
     let valuesFromConfig: ts.Expression | undefined;
     if (sqlArg && ts.isObjectLiteralExpression(sqlArg)) {
@@ -763,6 +766,14 @@ export function forEachReturn(body: ts.Node, cb: (r: ts.ReturnStatement) => void
 function isChainEnd(n: ts.CallExpression): boolean {
   const p = n.parent;
   return !(ts.isPropertyAccessExpression(p) && p.expression === n && ts.isCallExpression(p.parent) && p.parent.expression === p);
+}
+
+/** `n` is what its function returns: `return n;` or an arrow's expression body. */
+function isHandedBack(n: ts.Expression): boolean {
+  let cur: ts.Node = n;
+  while (ts.isParenthesizedExpression(cur.parent) || ts.isAsExpression(cur.parent) || ts.isNonNullExpression(cur.parent)) cur = cur.parent;
+  const p = cur.parent;
+  return ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === cur);
 }
 
 /** The value of `n` is dropped: an expression statement of its own, or `void n`. */
