@@ -203,6 +203,15 @@ export class FileModel {
     const call = fn.parent;
     if (!ts.isCallExpression(call)) return undefined;
     const callee = this.valueOf(call.expression);
+    // withClient(async (client) => …) where withClient(work: (client: PoolClient) => …): the type the project
+    // function's signature gives the callback's parameter.
+    if (callee?.t === 'fn') {
+      const slot = callee.node.parameters[call.arguments.indexOf(fn)];
+      let type = slot?.type;
+      while (type && ts.isParenthesizedTypeNode(type)) type = type.type;
+      const inner = type && ts.isFunctionTypeNode(type) ? type.parameters[fn.parameters.indexOf(p)]?.type : undefined;
+      return inner ? callee.file.valueOfType(inner) : undefined;
+    }
     if (!callee || callee.t !== 'method' || callee.spec.callbackArg === undefined) return undefined;
     const idx = callee.spec.callbackArg === 'last' ? call.arguments.length - 1 : callee.spec.callbackArg;
     if (call.arguments[idx] !== fn) return undefined;

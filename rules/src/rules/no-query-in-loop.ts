@@ -100,6 +100,35 @@ function callLabel(call: ts.Node, sf: ts.SourceFile): string {
   return text.length > 40 ? `…${text.slice(-38)}` : text;
 }
 
+/**
+ * `for (const ids of chunks) await knex('t').whereIn('id', ids)` or `pool.query('… = ANY($1)', [ids])`: each turn
+ * already handles a list, the loop's element: the loop splits one batch into chunks, it does not look rows up one
+ * by one.
+ */
+function isChunkedBatch(call: DbCall, loop: ts.Node, file: FileModel): boolean {
+  if (!ts.isForOfStatement(loop)) return false;
+  const decl = loop.initializer;
+  const element = ts.isVariableDeclarationList(decl) && decl.declarations.length === 1 && ts.isIdentifier(decl.declarations[0]!.name) ? decl.declarations[0]!.name.text : undefined;
+  if (!element) return false;
+  const isElement = (e: ts.Expression | undefined): boolean => !!e && ts.isIdentifier(e) && e.text === element;
+  // knex: a whereIn(column, element) anywhere in the chain (the call that runs it may be inside: `.update(…).whereIn(…)`)
+  let end: ts.Expression = call.node as ts.Expression;
+  while (ts.isPropertyAccessExpression(end.parent) && end.parent.expression === end && ts.isCallExpression(end.parent.parent)) end = end.parent.parent;
+  for (let cur: ts.Expression = end; ts.isCallExpression(cur); ) {
+    const callee = cur.expression;
+    if (!ts.isPropertyAccessExpression(callee)) break;
+    if (/^(or|and)?where(Not)?In$/.test(callee.name.text) && isElement(cur.arguments[1])) return true;
+    cur = callee.expression;
+  }
+  // pg: `… = ANY($n)` with the element as the n-th value
+  const text = call.sqlArg ? staticText(call.sqlArg, file) : undefined;
+  const values = call.valuesArg && ts.isArrayLiteralExpression(call.valuesArg) ? call.valuesArg.elements : undefined;
+  if (text && values) {
+    for (const m of text.matchAll(/=\s*ANY\s*\(\s*\$(\d+)/gi)) if (isElement(values[Number(m[1]) - 1])) return true;
+  }
+  return false;
+}
+
 /** `Promise.all(ids.map(id => prisma.user.findUnique(...)))`: Prisma batches these itself. */
 function isBatchedByLibrary(call: DbCall, loop: ts.Node): boolean {
   if (!call.spec.autoBatched || !ts.isCallExpression(loop)) return false;
@@ -418,14 +447,14 @@ export default defineRule<MessageId>({
         why: 'Each query costs a round trip to the server and a turn on a connection. A page that lists 100 orders and loads each customer separately sends 101 queries where 1 or 2 would do; the time grows with the data, not with the work. Running them with `Promise.all` does not help: one PostgreSQL connection executes one query at a time, and a pool only spreads the load over more connections.',
         bad: BAD,
         good: GOOD,
-        fix: 'No automatic fix: batching changes the order and the duplicates of the results, so fix-all never applies it. For a pg lookup per element of a `for…of` loop (`const { rows } = await pool.query(\'SELECT … WHERE col = $1\', [x.key])`), the quick fix "Run one = ANY($1) query before the loop" (unsafe) rewrites it into one query and a `Map` from key to rows, and a loop that only inserts one row per element becomes one multi-row INSERT ("One multi-row INSERT instead of the loop", unsafe: one bad row now fails them all); for other pg lookups and inserts the quick-fix menu spells out the batched statement (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) as a suggestion. Collect the keys first, run one query (`= ANY($1)`, a JOIN, `whereIn`, `include`…), then match the rows up with a `Map`. Loops that are sequential by design (a worker claiming one job per turn, a batch-draining `DELETE … LIMIT` loop, a migration runner, DDL (SQL text or knex\'s `schema` builder), a loop that runs scripts it loads at run time (`import(file)`), a bounded retry, a `for…of` that never reads its element) are not reported, nor a call whose only query is in a closure the called function defines without running it (a route handler it registers) or in a lazy initialiser\'s first call (`if (pool) return pool;` then a connection check), nor are test files (`*.test.ts`, `__tests__/`…) unless the option `checkTestFiles` is `true`.',
+        fix: 'No automatic fix: batching changes the order and the duplicates of the results, so fix-all never applies it. For a pg lookup per element of a `for…of` loop (`const { rows } = await pool.query(\'SELECT … WHERE col = $1\', [x.key])`), the quick fix "Run one = ANY($1) query before the loop" (unsafe) rewrites it into one query and a `Map` from key to rows, and a loop that only inserts one row per element becomes one multi-row INSERT ("One multi-row INSERT instead of the loop", unsafe: one bad row now fails them all); for other pg lookups and inserts the quick-fix menu spells out the batched statement (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) as a suggestion. Collect the keys first, run one query (`= ANY($1)`, a JOIN, `whereIn`, `include`…), then match the rows up with a `Map`. Loops that are sequential by design (a worker claiming one job per turn, a batch-draining `DELETE … LIMIT` loop, a migration runner, DDL (SQL text or knex\'s `schema` builder), a loop that runs scripts it loads at run time (`import(file)`), a bounded retry, a `for…of` that never reads its element, a loop over chunks whose query takes the chunk as its list: `whereIn(\'id\', chunk)`, `= ANY($1)`) are not reported, nor a call whose only query is in a closure the called function defines without running it (a route handler it registers) or in a lazy initialiser\'s first call (`if (pool) return pool;` then a connection check), nor are test files (`*.test.ts`, `__tests__/`…) unless the option `checkTestFiles` is `true`.',
       },
       fr: {
         summary: 'Signale une requête exécutée une fois par élément d’une collection : dans le corps d’une boucle `for`/`while`, ou dans un callback passé à `map`, `forEach`, `reduce`…, directement ou via une fonction (de ce fichier ou d’un autre) qui exécute une requête.',
         why: 'Chaque requête coûte un aller-retour vers le serveur et un passage sur une connexion. Une page qui liste 100 commandes et charge chaque client séparément envoie 101 requêtes là où 1 ou 2 suffisent ; le temps croît avec les données, pas avec le travail. Les lancer avec `Promise.all` n’aide pas : une connexion PostgreSQL exécute une requête à la fois, et un pool ne fait que répartir la charge sur plus de connexions.',
         bad: BAD,
         good: GOOD,
-        fix: 'Pas de correction automatique : regrouper change l’ordre et les doublons des résultats, « Tout corriger » ne l’applique donc jamais. Pour une lecture pg par élément d’une boucle `for…of` (`const { rows } = await pool.query(\'SELECT … WHERE col = $1\', [x.key])`), la correction rapide « Une seule requête = ANY($1) avant la boucle » (non sûre) la réécrit en une requête et une `Map` de la clé vers les lignes, et une boucle qui n’insère qu’une ligne par élément devient un seul INSERT multi-lignes (« Un seul INSERT multi-lignes à la place de la boucle », non sûre : une ligne invalide fait désormais échouer toutes les autres) ; pour les autres lectures et insertions pg, le menu des correctifs propose l’instruction groupée (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) en suggestion. Rassemblez d’abord les clés, exécutez une seule requête (`= ANY($1)`, une jointure, `whereIn`, `include`…), puis associez les lignes avec une `Map`. Les boucles séquentielles par nature (un worker qui prend un job par tour, une boucle `DELETE … LIMIT` qui vide une table par lots, un exécuteur de migrations, du DDL (texte SQL ou `schema` de knex), une boucle qui exécute des scripts chargés à l’exécution (`import(fichier)`), une relance bornée, un `for…of` qui ne lit jamais son élément) ne sont pas signalées, ni un appel dont la seule requête est dans une fonction que la fonction appelée définit sans l’exécuter (un gestionnaire de route qu’elle enregistre) ou dans le premier appel d’une initialisation paresseuse (`if (pool) return pool;` puis une vérification de connexion), pas plus que les fichiers de test (`*.test.ts`, `__tests__/`…) sauf si l’option `checkTestFiles` vaut `true`.',
+        fix: 'Pas de correction automatique : regrouper change l’ordre et les doublons des résultats, « Tout corriger » ne l’applique donc jamais. Pour une lecture pg par élément d’une boucle `for…of` (`const { rows } = await pool.query(\'SELECT … WHERE col = $1\', [x.key])`), la correction rapide « Une seule requête = ANY($1) avant la boucle » (non sûre) la réécrit en une requête et une `Map` de la clé vers les lignes, et une boucle qui n’insère qu’une ligne par élément devient un seul INSERT multi-lignes (« Un seul INSERT multi-lignes à la place de la boucle », non sûre : une ligne invalide fait désormais échouer toutes les autres) ; pour les autres lectures et insertions pg, le menu des correctifs propose l’instruction groupée (`= ANY($1)`, `INSERT … SELECT * FROM unnest(…)`) en suggestion. Rassemblez d’abord les clés, exécutez une seule requête (`= ANY($1)`, une jointure, `whereIn`, `include`…), puis associez les lignes avec une `Map`. Les boucles séquentielles par nature (un worker qui prend un job par tour, une boucle `DELETE … LIMIT` qui vide une table par lots, un exécuteur de migrations, du DDL (texte SQL ou `schema` de knex), une boucle qui exécute des scripts chargés à l’exécution (`import(fichier)`), une relance bornée, un `for…of` qui ne lit jamais son élément, une boucle sur des paquets dont la requête prend le paquet comme liste : `whereIn(\'id\', paquet)`, `= ANY($1)`) ne sont pas signalées, ni un appel dont la seule requête est dans une fonction que la fonction appelée définit sans l’exécuter (un gestionnaire de route qu’elle enregistre) ou dans le premier appel d’une initialisation paresseuse (`if (pool) return pool;` puis une vérification de connexion), pas plus que les fichiers de test (`*.test.ts`, `__tests__/`…) sauf si l’option `checkTestFiles` vaut `true`.',
       },
     },
   },
@@ -458,7 +487,7 @@ export default defineRule<MessageId>({
     for (const call of file.queryCalls()) {
       const loop = enclosingLoop(call.node);
       if (!loop || loop.sequentialReason || runnerLoops.has(loop.loop)) continue;
-      if (isBatchedByLibrary(call, loop.loop) || isRunner(loop.loop)) continue;
+      if (isBatchedByLibrary(call, loop.loop) || isChunkedBatch(call, loop.loop, file) || isRunner(loop.loop)) continue;
       reported.add(call.node);
       const rewrite = batchRewrite(call, loop.loop, file, ctx.language) ?? insertRewrite(call, loop.loop, file, ctx.language);
       const suggestion = rewrite ? undefined : batchSuggestion(call, file, ctx.language);

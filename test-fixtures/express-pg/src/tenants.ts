@@ -57,3 +57,22 @@ export async function userCounts(tenants: string[]): Promise<number[]> {
   }
   return counts;
 }
+
+export async function tenantNames(ids: number[]): Promise<string[]> {
+  const names: string[] = [];
+  for (const id of ids) {
+    // `client` has no annotation: withClient's signature says it is a PoolClient.
+    names.push(await withClient(async (client) => { // expect: no-query-in-loop
+      const { rows } = await client.query<{ name: string }>('SELECT name FROM tenants WHERE id = $1', [id]);
+      return rows[0]?.name ?? '';
+    }));
+  }
+  return names;
+}
+
+export async function deactivateInChunks(chunks: number[][]): Promise<void> {
+  const db = await getPool();
+  for (const chunk of chunks) {
+    await db.query('UPDATE users SET active = false WHERE id = ANY($1)', [chunk]); // ok: no-query-in-loop -- each turn handles a chunk of ids
+  }
+}

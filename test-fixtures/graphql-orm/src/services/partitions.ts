@@ -69,3 +69,10 @@ export async function countsByRaw(months: string[]): Promise<unknown[]> {
   }
   return out;
 }
+
+/** Archiving in chunks: each turn updates a list of ids. */
+export async function archiveInChunks(chunks: number[][]): Promise<void> {
+  for (const chunk of chunks) {
+    await knex('events').update({ archived: true }).whereIn('id', chunk); // ok: no-query-in-loop -- each turn handles a chunk of ids
+  }
+}
