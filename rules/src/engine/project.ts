@@ -131,7 +131,7 @@ export class Project {
   private readonly resolvedBare = new Map<string, Map<string, string | null>>();
   private rules: Record<string, Rule>;
   private reachCache = new Map<string, boolean>();
-  /** `mayLoadCodeAtRunTime` answers; cleared with the reach answers. */
+  /** `mayLoadCodeAtRunTime` answers; cleared on every edit (they are read from the texts). */
   private loadsCodeCache = new Map<string, boolean>();
   /** Path aliases by config file (tsconfig.json / jsconfig.json), and the config that governs each folder. */
   private readonly aliasesByConfig = new Map<string, PathAliases>();
