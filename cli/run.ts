@@ -101,13 +101,12 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
     absPaths.length === 1 && absPaths[0] === root && io.env.PGLINT_DEBUG !== '1'
     ? { key: replayKey({ version: VERSION, buildId, argv, cwd: io.cwd, root, config, color: useColor(options, io) }), stdout: [] as string[], stderr: [] as string[] }
     : undefined;
-  // Stats taken before anything is read (a refused replay's, then the cache's metadata check): reused by the cache
-  // check and the next replay record instead of statting the same paths again.
+  // Stats taken before anything is read (the cache's metadata check): the next replay record reuses them.
   const statted = new Map<string, fs.Stats | undefined>();
   // PGLINT_DEBUG_CACHE=1 says whether the output was replayed, and records nothing (its lines would be replayed).
   const debugCache = io.env.PGLINT_DEBUG_CACHE === '1';
   if (replay) {
-    const stored = tryReplay(cacheDir!, replay.key, root, statted);
+    const stored = tryReplay(cacheDir!, replay.key, root);
     if (stored) {
       io.stdout.write(stored.stdout);
       io.stderr.write(stored.stderr);
@@ -283,7 +282,7 @@ interface LinterSettings {
   cacheStrategy: 'metadata' | 'content';
   /** The folders the discovery listed: import resolution and the cache's folder checks read them (`listFolder`). */
   listings?: ReadonlyMap<string, fs.Dirent[]>;
-  /** Stats taken before anything was read; the cache's metadata check adds its own (see `hashOf`). */
+  /** Stats the cache's metadata check takes before reading (see `hashOf`); the replay record reuses them. */
   statted: Map<string, fs.Stats | undefined>;
 }
 
