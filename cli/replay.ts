@@ -13,6 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { childPath } from '../rules/src/engine/read';
 
 export const REPLAY_FORMAT = 4;
 /** Stamps this close to the start of the run (or later) are not trusted. */
@@ -147,8 +148,7 @@ export function tryReplay(cacheDir: string, key: string, root: string): { stdout
  */
 function folderPath(root: string, written: string): string {
   if (written === '') return root;
-  if (path.isAbsolute(written)) return written;
-  return root.endsWith(path.sep) ? root + written : root + path.sep + written;
+  return path.isAbsolute(written) ? written : childPath(root, written);
 }
 
 /** How a record writes a folder: relative to the project folder when inside it. */

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isSourceFile } from './parse';
+import { childPath } from './read';
 
 /** Folder names never walked into (unless named explicitly on the command line). */
 export const DEFAULT_SKIPPED_DIRS: readonly string[] = ['node_modules', 'dist', 'build', 'out', 'coverage', '.git', '.next', 'vendor'];
@@ -291,15 +292,6 @@ export function discoverFiles(
     }
   }
   return { files: [...files.values()].sort(), warnings, folders: [...new Set([...visitedDirs, ...cache.keys()])], listings };
-}
-
-/**
- * `path.join(dir, name)` for a normalised absolute folder and an entry name read from it (no separator, never '.'
- * or '..'): a concatenation, where `path.join` normalises again, twice for each of the tens of thousands of entries
- * of a large repository.
- */
-function childPath(dir: string, name: string): string {
-  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
 }
 
 /** True when a folder between the root and `abs` is ignored (git never looks inside an ignored folder). */

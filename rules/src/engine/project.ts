@@ -20,7 +20,7 @@ import { discoverMigrations, buildSchema, ensureParser, lintMigrationsSync, type
 import { prismaModelFindings, projectModelOptions, codeUsages } from '../migrations/project-hooks';
 import { simulateMigrations } from '../migrations/simulate';
 import { hasCachedSchema } from '../migrations/schema-build';
-import { listDirOnDisk, readTextFile } from './read';
+import { childPath, listDirOnDisk, readTextFile } from './read';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -499,7 +499,7 @@ export class Project {
     }
     const listed = !names || names.has(name) || names.has(name.toLowerCase());
     if (!listed && this.overlays.size === 0) return false;
-    const p = full ?? (dir.endsWith(path.sep) ? dir + name : dir + path.sep + name);
+    const p = full ?? childPath(dir, name);
     if (this.overlays.has(p)) return true;
     const known = this.files.get(p);
     if (known !== undefined) return known !== null;
@@ -512,14 +512,13 @@ export class Project {
     const dir = path.dirname(base);
     const name = path.basename(base);
     const ext = path.extname(name);
-    const join = (n: string): string => (dir.endsWith(path.sep) ? dir + n : dir + path.sep + n);
     if (ext) {
       const stem = name.slice(0, -ext.length);
-      for (const alt of MAPPED_EXTS[ext] ?? []) if (this.existsIn(dir, stem + alt)) return join(stem + alt);
+      for (const alt of MAPPED_EXTS[ext] ?? []) if (this.existsIn(dir, stem + alt)) return childPath(dir, stem + alt);
     }
-    for (const e of RESOLVE_EXTS) if (this.existsIn(dir, name + e)) return join(name + e);
+    for (const e of RESOLVE_EXTS) if (this.existsIn(dir, name + e)) return childPath(dir, name + e);
     // base/index.ts…: base is the folder (`./lib` or `./lib/`: path.resolve leaves no trailing separator).
-    for (const e of RESOLVE_EXTS) if (this.existsIn(base, 'index' + e)) return path.join(base, 'index' + e);
+    for (const e of RESOLVE_EXTS) if (this.existsIn(base, 'index' + e)) return childPath(base, 'index' + e);
     return undefined;
   }
 

@@ -1,5 +1,6 @@
 /** Reading source files from disk (the engine and the CLI share these). */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** A file's text, or undefined when it does not exist (other errors are thrown). */
 export function readTextFile(p: string): string | undefined {
@@ -23,4 +24,13 @@ export function listDirOnDisk(dir: string): string[] | null | undefined {
     const code = (err as NodeJS.ErrnoException).code;
     return code === 'ENOENT' || code === 'ENOTDIR' ? null : undefined;
   }
+}
+
+/**
+ * `path.join(dir, name)` for a normalised absolute folder and a name without separators (an entry read from it, a
+ * file name, a normalised relative path): a concatenation. `path.join` normalises again, at ≈ 14 µs a call in a
+ * fresh process, for each of the tens of thousands of paths a run of a large repository builds.
+ */
+export function childPath(dir: string, name: string): string {
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
 }
