@@ -197,6 +197,23 @@ describe('replay of a whole run', () => {
     expect(ids(r.stdout)).toEqual(['app/all.ts:3:no-query-in-loop']);
   }, 60_000);
 
+  it('refuses a damaged record (cut short, or not a record at all) and runs instead', async () => {
+    const dir = writeFiles(tmp('pglint-replay-'), FILES);
+    const cache = tmp('pglint-replay-cache-'); // outside the project: writing into it must not change a folder it lints
+    const base = await recordAndReplay(dir, ['--cache-location', cache]);
+    const record = path.join(cache, fs.readdirSync(cache).find((f) => f.startsWith('replay-'))!);
+    for (const damage of [(b: Buffer) => b.subarray(0, b.length - 1), (b: Buffer) => Buffer.concat([b, Buffer.from('x')]), () => Buffer.from('not a record')]) {
+      fs.writeFileSync(record, damage(fs.readFileSync(record)));
+      const r = pglint(dir, ['--cache-location', cache], true);
+      expect(r.replayed).toBe(false);
+      expect(r.stdout).toBe(base.stdout);
+      expect(r.code).toBe(base.code);
+      // The run wrote a sound record again (this one records nothing: PGLINT_DEBUG_CACHE), which the next run replays.
+      pglint(dir, ['--cache-location', cache]);
+      expect(pglint(dir, ['--cache-location', cache], true).replayed).toBe(true);
+    }
+  }, 60_000);
+
   it('is not used for --output, --no-cache, the content cache strategy, --fix or a sub-folder', async () => {
     const dir = writeFiles(tmp('pglint-replay-'), FILES);
     const cache = path.join(dir, 'cache');
