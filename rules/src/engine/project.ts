@@ -8,6 +8,7 @@ import * as ts from 'typescript';
 import { foldComponents } from './graph';
 import { parse, isSourceFile } from './parse';
 import { FileModel, iterationCallOf } from './model';
+import { resolveIdentifier } from './scope';
 import { DB_MODULES, libraryForModule, type LibraryModel } from './libraries';
 import { formatMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule';
 import type { Finding, Language } from './types';
@@ -906,10 +907,10 @@ function callsName(fn: ts.FunctionLikeDeclaration, name: string, file: FileModel
 
 /**
  * The module-level variable a lazy initialiser guards, when `cond` is `x`, `x !== undefined`, `x != null` or
- * `x !== null` (`negated`: `!x`, `x === undefined`, `x == null`, `x === null`) and `x` is a `let` or `var` of the
- * file's top level.
+ * `x !== null` (`negated`: `!x`, `x === undefined`, `x == null`, `x === null`) and `x` resolves to a `let` or `var` of
+ * the file's top level (a local of the same name does not).
  */
-function guardedModuleVariable(cond: ts.Expression, file: FileModel, negated: boolean): string | undefined {
+function guardedModuleVariable(cond: ts.Expression, negated: boolean): ts.VariableDeclaration | undefined {
   while (ts.isParenthesizedExpression(cond)) cond = cond.expression;
   let name: ts.Expression | undefined;
   if (ts.isPrefixUnaryExpression(cond) && cond.operator === ts.SyntaxKind.ExclamationToken) {
@@ -922,17 +923,23 @@ function guardedModuleVariable(cond: ts.Expression, file: FileModel, negated: bo
     if ((negated ? isEq : isNot) && empty(cond.right)) name = cond.left;
   } else if (!negated) name = cond;
   if (!name || !ts.isIdentifier(name)) return undefined;
-  const text = name.text;
-  const declared = file.sourceFile.statements.some((st) => ts.isVariableStatement(st) && !(st.declarationList.flags & ts.NodeFlags.Const) &&
-    st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === text));
-  return declared ? text : undefined;
+  const decl = resolveIdentifier(name)?.decl;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name)) return undefined;
+  const list = decl.parent;
+  const topLevel = ts.isVariableDeclarationList(list) && !(list.flags & ts.NodeFlags.Const) && ts.isVariableStatement(list.parent) && ts.isSourceFile(list.parent.parent);
+  return topLevel ? decl : undefined;
 }
 
-/** Whether `scope` assigns the variable `name` (`name = …`, `name ??= …`). */
-function assigns(scope: ts.Node, name: string): boolean {
+/** Whether `e` names the variable `decl` declares. */
+function namesVariable(e: ts.Expression | undefined, decl: ts.VariableDeclaration): boolean {
+  return !!e && ts.isIdentifier(e) && resolveIdentifier(e)?.decl === decl;
+}
+
+/** Whether `scope` assigns the variable `decl` declares (`x = …`, `x ??= …`). */
+function assigns(scope: ts.Node, decl: ts.VariableDeclaration): boolean {
   const visit = (n: ts.Node): boolean => {
-    if (ts.isBinaryExpression(n) && ts.isIdentifier(n.left) && n.left.text === name &&
-      (n.operatorToken.kind === ts.SyntaxKind.EqualsToken || n.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken)) return true;
+    if (ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.EqualsToken || n.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken) &&
+      namesVariable(n.left, decl)) return true;
     return ts.forEachChild(n, visit) ?? false;
   };
   return visit(scope);
@@ -943,7 +950,7 @@ function assigns(scope: ts.Node, name: string): boolean {
  * `if (!cached) { cached = create(); … }`, where `cached` is a module-level variable the function assigns. Its
  * queries (a connection check when a pool is first made) run on the first call only, not on each call.
  */
-function onceOnly(fn: ts.FunctionLikeDeclaration, file: FileModel): { fromStatement?: ts.Statement; blocks: Set<ts.Node> } {
+function onceOnly(fn: ts.FunctionLikeDeclaration): { fromStatement?: ts.Statement; blocks: Set<ts.Node> } {
   const blocks = new Set<ts.Node>();
   let fromStatement: ts.Statement | undefined;
   const body = fn.body;
@@ -952,13 +959,12 @@ function onceOnly(fn: ts.FunctionLikeDeclaration, file: FileModel): { fromStatem
   body.statements.forEach((st, i) => {
     if (!ts.isIfStatement(st) || st.elseStatement) return;
     const early = single(st.thenStatement);
-    const cached = guardedModuleVariable(st.expression, file, false);
-    if (cached && early && ts.isReturnStatement(early) && early.expression && ts.isIdentifier(early.expression) && early.expression.text === cached &&
-      assigns(body, cached) && !fromStatement) {
+    const cached = guardedModuleVariable(st.expression, false);
+    if (cached && !fromStatement && early && ts.isReturnStatement(early) && namesVariable(early.expression, cached) && assigns(body, cached)) {
       fromStatement = body.statements[i + 1];
       return;
     }
-    const missing = guardedModuleVariable(st.expression, file, true);
+    const missing = guardedModuleVariable(st.expression, true);
     if (missing && assigns(st.thenStatement, missing)) blocks.add(st.thenStatement);
   });
   return { fromStatement, blocks };
@@ -967,7 +973,7 @@ function onceOnly(fn: ts.FunctionLikeDeclaration, file: FileModel): { fromStatem
 function computeQuerySite(fn: ts.FunctionLikeDeclaration, file: FileModel, project: Project): QuerySite | undefined {
   if (!fn.body) return undefined;
   let found: QuerySite | undefined;
-  const once = onceOnly(fn, file);
+  const once = onceOnly(fn);
   let onceFrom = false;
   const visit = (n: ts.Node): void => {
     if (found) return;

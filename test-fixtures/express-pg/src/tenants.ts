@@ -76,3 +76,21 @@ export async function deactivateInChunks(chunks: number[][]): Promise<void> {
     await db.query('UPDATE users SET active = false WHERE id = ANY($1)', [chunk]); // ok: no-query-in-loop -- each turn handles a chunk of ids
   }
 }
+
+/** Not a lazy initialiser: this `pool` is a local (it hides the module's), made and checked on every call. */
+async function freshPool(): Promise<pg.Pool> {
+  let pool: pg.Pool | undefined;
+  if (pool) return pool;
+  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+  await pool.query('SELECT 1');
+  return pool;
+}
+
+export async function freshPoolSizes(tenants: string[]): Promise<number[]> {
+  const sizes: number[] = [];
+  for (const tenant of tenants) {
+    const db = await freshPool(); // expect: no-query-in-loop
+    sizes.push(tenant.length + db.totalCount);
+  }
+  return sizes;
+}
