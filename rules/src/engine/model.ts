@@ -777,28 +777,31 @@ function isChainEnd(n: ts.CallExpression): boolean {
   return !(ts.isPropertyAccessExpression(p) && p.expression === n && ts.isCallExpression(p.parent) && p.parent.expression === p);
 }
 
-/** `n` is what its function returns: `return n;` or an arrow's expression body. */
-function isHandedBack(n: ts.Expression): boolean {
+/** `n` with the parentheses, `as` and `!` around it: the node whose parent uses its value. */
+function outermost(n: ts.Expression): ts.Node {
   let cur: ts.Node = n;
   while (ts.isParenthesizedExpression(cur.parent) || ts.isAsExpression(cur.parent) || ts.isNonNullExpression(cur.parent)) cur = cur.parent;
+  return cur;
+}
+
+/** `n` is what its function returns: `return n;` or an arrow's expression body. */
+function isHandedBack(n: ts.Expression): boolean {
+  const cur = outermost(n);
   const p = cur.parent;
   return ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === cur);
 }
 
 /** The value of `n` is dropped: an expression statement of its own, or `void n`. */
 function isDiscarded(n: ts.Expression): boolean {
-  let cur: ts.Node = n;
-  while (ts.isParenthesizedExpression(cur.parent)) cur = cur.parent;
-  return ts.isExpressionStatement(cur.parent) || ts.isVoidExpression(cur.parent);
+  const p = outermost(n).parent;
+  return ts.isExpressionStatement(p) || ts.isVoidExpression(p);
 }
 
 /** A builder whose chain ends here is executed if awaited, returned, yielded or handed to Promise.all. */
 function isExecutedPosition(n: ts.Expression): boolean {
-  let cur: ts.Node = n;
-  while (ts.isParenthesizedExpression(cur.parent) || ts.isAsExpression(cur.parent) || ts.isNonNullExpression(cur.parent)) cur = cur.parent;
+  const cur = outermost(n);
   const p = cur.parent;
-  if (ts.isAwaitExpression(p) || ts.isReturnStatement(p) || ts.isYieldExpression(p)) return true;
-  if (ts.isArrowFunction(p) && p.body === cur) return true;
+  if (ts.isAwaitExpression(p) || isHandedBack(n) || ts.isYieldExpression(p)) return true;
   if (ts.isArrayLiteralExpression(p) && ts.isCallExpression(p.parent) && /^Promise\.(all|allSettled|race|any)$/.test(p.parent.expression.getText())) return true;
   if (ts.isForOfStatement(p) && p.expression === cur && p.awaitModifier) return true;
   return false;
