@@ -16,7 +16,7 @@
  * One JSON file per project root holds everything, written atomically; a missing, corrupt or foreign file is
  * ignored (cold run).
  */
-import { createHash } from '../rules/src/engine/hash';
+import { createHash, fnv1a64 } from '../rules/src/engine/hash';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -141,7 +141,8 @@ export function contentHash(text: string | Buffer): string {
 export function defaultCacheDir(root: string): string {
   const nm = path.join(root, 'node_modules');
   if (fs.existsSync(nm)) return path.join(nm, '.cache', 'pglint');
-  return path.join(os.tmpdir(), 'pglint-cache', sha([path.resolve(root)]).slice(0, 16));
+  // FNV-1a, not `sha`: a replay finds its folder without loading node:crypto.
+  return path.join(os.tmpdir(), 'pglint-cache', fnv1a64(path.resolve(root)));
 }
 
 export function globalKey(parts: {

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RACY_MS } from '../cli/replay';
+import { RACY_MS, stampReader } from '../cli/replay';
+import { fnv1a64 } from '../rules/src/engine/hash';
 import { BIN, useBuiltCli, writeFiles } from './helpers/cli';
 
 const tmp = useBuiltCli();
@@ -213,6 +214,40 @@ describe('replay of a whole run', () => {
       expect(pglint(dir, ['--cache-location', cache], true).replayed).toBe(true);
     }
   }, 60_000);
+
+  it('stamps paths through Node\'s stat binding exactly as fs.statSync would, and replays where that binding may not be used', async () => {
+    const dir = writeFiles(tmp('pglint-replay-'), FILES);
+    fs.symlinkSync(path.join(dir, 'src/db.ts'), path.join(dir, 'src/link.ts'));
+    const reader = stampReader(path.join(dir, 'package.json'));
+    expect(reader.internal).toBe(true); // this Node's binding passed the check: the test below compares it
+    const paths = ['package.json', 'src', 'src/db.ts', 'src/link.ts', 'src/missing.ts', 'src/db.ts/index.ts', 'migrations/001_users.sql'];
+    for (const rel of paths) {
+      const p = path.join(dir, rel);
+      let st: fs.Stats | undefined;
+      try {
+        st = fs.statSync(p, { throwIfNoEntry: false });
+      } catch {
+        st = undefined; // under a file: ENOTDIR
+      }
+      const got = reader.read(p);
+      expect(got && [...Array.from(got)], rel).toEqual(st && [st.size, st.mtimeMs, st.ctimeMs, st.ino]);
+    }
+    // Where process.binding would print a deprecation warning, the replay does without it.
+    const cache = tmp('pglint-replay-cache-');
+    const base = await recordAndReplay(dir, ['--cache-location', cache]);
+    const env: NodeJS.ProcessEnv = { ...process.env, PGLINT_DEBUG_CACHE: '1', NODE_OPTIONS: '--pending-deprecation' };
+    delete env.PGLINT_DEBUG;
+    const r = spawnSync(process.execPath, [BIN, '.', '--format', 'json', '--cache-location', cache], { cwd: dir, env, encoding: 'utf8' });
+    expect(r.stderr).toBe('cache: replayed the output of the previous run\n');
+    expect(r.stdout).toBe(base.stdout);
+  }, 60_000);
+
+  it('names records by the 64-bit FNV-1a of their key', () => {
+    // The published test vectors (ASCII: one code unit per byte).
+    expect(fnv1a64('')).toBe('cbf29ce484222325');
+    expect(fnv1a64('a')).toBe('af63dc4c8601ec8c');
+    expect(fnv1a64('foobar')).toBe('85944171f73967e8');
+  });
 
   it('is not used for --output, --no-cache, the content cache strategy, --fix or a sub-folder', async () => {
     const dir = writeFiles(tmp('pglint-replay-'), FILES);
