@@ -457,7 +457,11 @@ class Linter {
   private async ensureProject(): Promise<EngineProject> {
     if (!this.project) {
       this.engine = await loadEngine();
-      if (this.s.io.env.PGLINT_DEBUG === '1') this.s.io.stderr.write(`pglint: engine loaded in ${engineLoad.ms ?? '?'} ms (code cache: ${engineLoad.codeCache ?? 'not used'})\n`);
+      if (this.s.io.env.PGLINT_DEBUG === '1') {
+      // bin/pglint.js says how it compiled dist/cli.js (nothing when the bundle was run directly).
+      const cli = (globalThis as Record<symbol, unknown>)[Symbol.for('pglint.cliCodeCache')];
+      this.s.io.stderr.write(`pglint: engine loaded in ${engineLoad.ms ?? '?'} ms (code cache: ${engineLoad.codeCache ?? 'not used'}${cli ? `; cli code cache: ${String(cli)}` : ''})\n`);
+    }
       await this.engine.initSqlParser();
       // The project reads the texts this run already read (and hashed); other files from the disk, kept for the
       // report: findings' offsets are turned into lines with the very text that was linted, even if the file has
@@ -491,8 +495,9 @@ class Linter {
     // PGlite's WebAssembly runs each migration statement once: V8's background tier-up compiles its hot functions
     // again with TurboFan, ≈ 1.3 s of CPU on a 2,000-statement replay that the other threads' lint needs more
     // (the same replay's wall time does not change; bench/RESULTS.md). Set before PGlite compiles its module;
-    // node:v8 is loaded only here (a replayed run never needs it).
-    (await import('node:v8')).setFlagsFromString('--liftoff-only');
+    // node:v8 is loaded only here (a replayed run never needs it). `require`, not `import()`: bin/pglint.js runs this
+    // bundle as a vm.Script (for its code cache), which has no loader for dynamic imports.
+    (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
     if (this.s.io.env.PGLINT_DEBUG === '1') this.s.io.stderr.write('pglint: building the migrations schema\n');
     await project.prepare({ cacheDir: this.s.cacheDir ?? false });
   }

@@ -3,7 +3,8 @@
 import { build } from 'esbuild';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 
@@ -177,6 +178,46 @@ for (const [name, result] of [['dist/cli.js', cliBuild], ['dist/worker.js', work
     if (r.status !== 0) console.warn(`warning: no engine code cache (${(r.stderr || r.error?.message || '').trim().split('\n')[0]})`);
   } finally {
     rmSync(entry, { force: true });
+  }
+}
+
+// V8's code cache of the light CLI bundle, made in a fresh process that replays a recorded run of a copy of the demo
+// project (bin/pglint.js compiles dist/cli.js with it: the same wrapper and text, so V8 accepts it). A replayed run
+// then compiles almost nothing of the bundle. Best effort, like the engine's.
+{
+  const work = mkdtempSync(join(tmpdir(), 'pglint-cli-cache-'));
+  const maker = resolvePath('dist/.make-cli-cache.js');
+  try {
+    const demo = join(work, 'demo');
+    cpSync(resolvePath('test-fixtures/demo'), demo, { recursive: true });
+    // Run from the project's folder: a replay is recorded only for a lint of the whole project.
+    const args = ['.', '--format', 'json', '--cache-location', join(work, 'cache')];
+    // The first run writes the result and schema caches, the second records its replay. A record is written only
+    // when every file it read is older than the racy window (cli/replay.ts RACY_MS): the copies, then the caches.
+    for (let i = 0; i < 2; i++) {
+      await new Promise((r) => setTimeout(r, 1100));
+      spawnSync(process.execPath, [resolvePath('bin/pglint.js'), ...args], { stdio: 'ignore', cwd: demo });
+    }
+    writeFileSync(maker, [
+      "'use strict';",
+      "const fs = require('node:fs'), path = require('node:path'), vm = require('node:vm'), Module = require('node:module');",
+      "const file = path.join(__dirname, 'cli.js');",
+      "const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file });",
+      "process.argv = [process.execPath, file, ...process.argv.slice(2)];",
+      "process.on('exit', () => fs.writeFileSync(`${file}.v8cache`, script.createCachedData()));",
+      "const m = new Module(file, module);",
+      "m.filename = file;",
+      "m.paths = Module._nodeModulePaths(__dirname);",
+      "script.runInThisContext().call(m.exports, m.exports, Module.createRequire(file), m, file, __dirname);",
+      '',
+    ].join('\n'));
+    rmSync(resolvePath('dist/cli.js.v8cache'), { force: true });
+    const r = spawnSync(process.execPath, [maker, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', cwd: demo, env: { ...process.env, PGLINT_DEBUG_CACHE: '1' } });
+    if (!/replayed/.test(r.stderr ?? '')) rmSync(resolvePath('dist/cli.js.v8cache'), { force: true }); // made from a full run
+    if (!existsSync(resolvePath('dist/cli.js.v8cache'))) console.warn(`warning: no code cache for dist/cli.js (${(r.stderr || r.error?.message || 'the run was not replayed').trim().split('\n')[0]})`);
+  } finally {
+    rmSync(maker, { force: true });
+    rmSync(work, { recursive: true, force: true });
   }
 }
 

@@ -20,8 +20,8 @@ const PROJECT = {
   'migrations/002_bad.sql': 'ALTER TABLE userz ADD COLUMN x int;\n',
 };
 
-function run(cli: string, dir: string): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, [cli, '--no-cache', '--format', 'json', '.'], {
+function run(cli: string, dir: string, args = ['--no-cache']): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, [cli, ...args, '--format', 'json', '.'], {
     cwd: dir, encoding: 'utf8', env: { ...process.env, PGLINT_DEBUG: '1' },
   });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
@@ -67,6 +67,36 @@ describe('engine code cache', () => {
       expect(ruleIds(missing.stdout)).toEqual(reference);
     } finally {
       fs.rmSync(dist, { recursive: true, force: true });
+    }
+  });
+
+  it('bin/pglint.js compiles dist/cli.js with its own code cache (made by the build after a replay); a rejected or missing one changes nothing', () => {
+    if (process.env.PGLINT_BIN) return;
+    expect(fs.existsSync(path.join(REPO, 'dist', 'cli.js.v8cache')), 'the build writes dist/cli.js.v8cache').toBe(true);
+    const dir = writeFiles(tempDir('pglint-cc-'), PROJECT);
+    const used = run(path.join(REPO, 'bin', 'pglint.js'), dir);
+    expect(used.stderr).toMatch(/; cli code cache: used\)/);
+    const reference = ruleIds(used.stdout);
+    expect(reference).toContain('src/users.ts:2:no-sql-concatenation');
+    // A copy of bin/ and dist/ inside the repository (so node_modules resolves).
+    const copy = fs.mkdtempSync(path.join(REPO, 'dist-cc-test-'));
+    try {
+      fs.mkdirSync(path.join(copy, 'bin'));
+      fs.mkdirSync(path.join(copy, 'dist'));
+      fs.copyFileSync(path.join(REPO, 'bin', 'pglint.js'), path.join(copy, 'bin', 'pglint.js'));
+      for (const f of ['cli.js', 'worker.js', 'engine.js', 'engine.js.v8cache', 'rules-meta.json', 'pglite-base.tar.gz', 'pglite-base.json']) {
+        if (fs.existsSync(path.join(REPO, 'dist', f))) fs.copyFileSync(path.join(REPO, 'dist', f), path.join(copy, 'dist', f));
+      }
+      fs.writeFileSync(path.join(copy, 'dist', 'cli.js.v8cache'), Buffer.alloc(4096, 7));
+      const rejected = run(path.join(copy, 'bin', 'pglint.js'), dir);
+      expect(rejected.stderr).toMatch(/; cli code cache: rejected\)/);
+      expect(ruleIds(rejected.stdout)).toEqual(reference);
+      fs.rmSync(path.join(copy, 'dist', 'cli.js.v8cache'));
+      const missing = run(path.join(copy, 'bin', 'pglint.js'), dir);
+      expect(missing.stderr).toMatch(/; cli code cache: missing\)/);
+      expect(ruleIds(missing.stdout)).toEqual(reference);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
     }
   });
 });
