@@ -42,7 +42,7 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
     synchronize: {
       fileEvents: [
-        vscode.workspace.createFileSystemWatcher('**/{pglint.config.json,package.json,tsconfig*.json,jsconfig*.json}'),
+        vscode.workspace.createFileSystemWatcher('**/{pglint.config.json,package.json,pnpm-workspace.yaml,tsconfig*.json,jsconfig*.json}'),
         vscode.workspace.createFileSystemWatcher('**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,sql}'),
       ],
     },

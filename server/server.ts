@@ -701,7 +701,8 @@ export function startServer(given?: Connection): Connection {
       if (!file) continue;
       const base = path.basename(file);
       // tsconfig.json / jsconfig.json (and bases such as tsconfig.base.json): path aliases change what imports mean.
-      if (base === CONFIG_FILE_NAME || base === 'package.json' || TS_CONFIG_FILE.test(base)) reload = true;
+      // package.json and pnpm-workspace.yaml: the workspace packages imports resolve to (rules/src/engine/workspaces.ts).
+      if (base === CONFIG_FILE_NAME || base === 'package.json' || base === 'pnpm-workspace.yaml' || TS_CONFIG_FILE.test(base)) reload = true;
       changed.push(file);
     }
     void (async () => {

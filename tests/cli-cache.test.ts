@@ -213,6 +213,31 @@ describe('result cache', () => {
     expect(after.stdout).toBe(pglint(dir, ['--no-cache']).stdout);
   });
 
+  it('a workspace package imported by name is followed; editing its manifest (or the workspace list) is seen', () => {
+    const dir = writeFiles(tmp('pglint-cache-'), {
+      'package.json': '{"name":"cache-workspaces","private":true,"workspaces":["packages/*"]}\n',
+      'packages/db/package.json': '{"name":"@acme/db","main":"./dist/index.js"}\n',
+      'packages/db/src/index.ts': "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const find = (id: number) => pool.query('SELECT $1::int', [id]);\n",
+      'packages/db/src/fake.ts': 'export const find = async (id: number) => id;\n',
+      'packages/app/package.json': '{"name":"@acme/app"}\n',
+      'packages/app/src/all.ts': "import { find } from '@acme/db';\nexport async function all(ids: number[]) {\n  for (const id of ids) await find(id);\n}\n",
+    });
+    const cache = tmp('pglint-cache-loc-');
+    const findings = (r: Run): string[] => (JSON.parse(r.stdout) as { messages: { ruleId: string }[] }[]).flatMap((f) => f.messages.map((m) => m.ruleId));
+    expect(findings(pglint(dir, ['--cache-location', cache]))).toEqual(['no-query-in-loop']);
+    expect(pglint(dir, ['--cache-location', cache]).misses).toEqual([]);
+    // The manifest now points at a module that runs no query: the cached result must not be served.
+    fs.writeFileSync(path.join(dir, 'packages/db/package.json'), '{"name":"@acme/db","main":"./src/fake.ts"}\n');
+    const after = pglint(dir, ['--cache-location', cache]);
+    expect(findings(after)).toEqual([]);
+    expect(after.stdout).toBe(pglint(dir, ['--no-cache']).stdout);
+    // And back through the workspace list: without it, @acme/db is not a project module.
+    fs.writeFileSync(path.join(dir, 'packages/db/package.json'), '{"name":"@acme/db","main":"./dist/index.js"}\n');
+    expect(findings(pglint(dir, ['--cache-location', cache]))).toEqual(['no-query-in-loop']);
+    fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"cache-workspaces","private":true}\n');
+    expect(findings(pglint(dir, ['--cache-location', cache]))).toEqual([]);
+  });
+
   it('--no-cache always misses and writes nothing', () => {
     const dir = project();
     fs.mkdirSync(path.join(dir, 'node_modules'));

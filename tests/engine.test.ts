@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { projectOf, VIRTUAL_ROOT } from './helpers/lint';
+import { lintText, projectOf, VIRTUAL_ROOT } from './helpers/lint';
 import { dbKind } from '../rules/src/engine/values';
 import { enclosingLoop } from '../rules/src/engine/loops';
 import { analyseSql, staticText } from '../rules/src/engine/sqltext';
@@ -105,6 +105,23 @@ describe('loops', () => {
     ['for (const x of xs) { const g = async () => q(x); r(g); }', 'none'],
   ])('%s → %s', (body, expected) => {
     expect(loopOf(body)).toBe(expected);
+  });
+});
+
+describe('function summaries', () => {
+  const domains = "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n" +
+    'export async function verify(id: string) {\n' +
+    '  const d = await prisma.emailDomain.findUnique({ where: { id } });\n' +
+    "  await prisma.emailDomain.update({ where: { id }, data: { status: 'checked' } });\n" +
+    '  return d;\n}\n' +
+    'export async function lookUp(id: string) {\n  return prisma.emailDomain.findUnique({ where: { id } });\n}\n';
+  it('name the query a function runs on every call, not one its library batches when the function runs another', () => {
+    const loop = (fn: string) => `import { ${fn} } from './domains';\nexport async function recheck(ids: string[]) {\n  for (const id of ids) await ${fn}(id);\n}\n`;
+    const both = lintText(loop('verify'), 'recheck.ts', { 'domains.ts': domains });
+    expect(both.map((f) => f.message)).toEqual([expect.stringContaining('(through `prisma.emailDomain.update`)')]);
+    // A function whose only query is batched is still named through it.
+    const only = lintText(loop('lookUp'), 'recheck.ts', { 'domains.ts': domains });
+    expect(only.map((f) => f.message)).toEqual([expect.stringContaining('(through `prisma.emailDomain.findUnique`)')]);
   });
 });
 

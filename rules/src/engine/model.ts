@@ -400,8 +400,51 @@ export class FileModel {
       const s = KINDS[callee.kind]?.call;
       return s?.returns ? wrap({ t: 'db', kind: s.returns }, s.async) : undefined;
     }
-    if (callee.t === 'fn') return callee.file.returnValueOf(callee.node);
+    if (callee.t === 'fn') return this.passedThrough(call, callee.node) ?? callee.file.returnValueOf(callee.node);
     return undefined;
+  }
+
+  /**
+   * What a generic project function returns when its type says it hands back what it was given:
+   * `remember<T>(name: string, make: () => T): T` (a singleton cache), `once<T>(value: T): T`. TypeScript infers
+   * `T` from that one argument, so the call's value is the argument's value, or what the callback returns. Only when
+   * the return type is `T` (or `Promise<T>`) and exactly one parameter mentions `T`, as `T` or as a function returning
+   * `T` / `Promise<T>`; anything else is unknown.
+   */
+  private passedThrough(call: ts.CallExpression, fn: ts.FunctionLikeDeclaration): Value | undefined {
+    if (!fn.typeParameters?.length || !fn.type) return undefined;
+    const promised = promiseArgument(fn.type);
+    const name = typeParameterName(promised ?? fn.type, fn);
+    if (name === undefined) return undefined;
+    let index = -1;
+    let via: 'value' | 'callback' | 'promise-callback' = 'value';
+    for (let i = 0; i < fn.parameters.length; i++) {
+      const p = fn.parameters[i]!;
+      if (!p.type || !mentionsName(p.type, name)) continue;
+      if (index >= 0 || p.dotDotDotToken) return undefined; // inferred from more than one place
+      index = i;
+      let t = p.type;
+      while (ts.isParenthesizedTypeNode(t)) t = t.type;
+      if (typeParameterName(t, fn) === name) via = 'value';
+      else if (ts.isFunctionTypeNode(t) && !t.parameters.some((q) => q.type && mentionsName(q.type, name))) {
+        const inner = promiseArgument(t.type);
+        if (typeParameterName(t.type, fn) === name) via = 'callback';
+        else if (inner && typeParameterName(inner, fn) === name) via = 'promise-callback';
+        else return undefined;
+      } else return undefined;
+    }
+    const arg = index >= 0 ? call.arguments[index] : undefined;
+    if (!arg || ts.isSpreadElement(arg)) return undefined;
+    let value: Value | undefined;
+    if (via === 'value') value = this.valueOf(arg);
+    else {
+      const made = this.valueOf(arg);
+      if (made?.t !== 'fn') return undefined;
+      value = made.file.returnValueOf(made.node);
+      if (via === 'promise-callback') value = unwrapPromise(value);
+    }
+    if (!value) return undefined;
+    return promised ? { t: 'promise', of: unwrapPromise(value)! } : value;
   }
 
   /** What a project function returns, when all its returns agree on a database value or a project value. */
@@ -651,6 +694,28 @@ function memo<K>(cache: Map<K, Value | null>, key: K, compute: () => Value | und
   }
   cache.set(key, v ?? null);
   return v;
+}
+
+/** `X` of a type written `Promise<X>`. */
+function promiseArgument(type: ts.TypeNode): ts.TypeNode | undefined {
+  while (ts.isParenthesizedTypeNode(type)) type = type.type;
+  return ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === 'Promise' && type.typeArguments?.length === 1
+    ? type.typeArguments[0]
+    : undefined;
+}
+
+/** The name of a type written as a bare type parameter of `fn` (`T`), else undefined. */
+function typeParameterName(type: ts.TypeNode, fn: ts.FunctionLikeDeclaration): string | undefined {
+  while (ts.isParenthesizedTypeNode(type)) type = type.type;
+  if (!ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName) || type.typeArguments) return undefined;
+  const name = type.typeName.text;
+  return fn.typeParameters?.some((tp) => tp.name.text === name) ? name : undefined;
+}
+
+/** Whether a type mentions the type named `name` anywhere. */
+function mentionsName(type: ts.Node, name: string): boolean {
+  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === name) return true;
+  return !!ts.forEachChild(type, (c) => mentionsName(c, name) || undefined);
 }
 
 function wrap(v: Value, async: boolean | undefined): Value {

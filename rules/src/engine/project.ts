@@ -22,6 +22,7 @@ import { prismaModelFindings, projectModelOptions, codeUsages } from '../migrati
 import { simulateMigrations } from '../migrations/simulate';
 import { hasCachedSchema } from '../migrations/schema-build';
 import { childPath, listDirOnDisk, readTextFile } from './read';
+import { readWorkspacePackages, workspaceCandidates, type WorkspacePackage } from './workspaces';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -137,8 +138,10 @@ export class Project {
   /** Path aliases by config file (tsconfig.json / jsconfig.json), and the config that governs each folder. */
   private readonly aliasesByConfig = new Map<string, PathAliases>();
   private readonly configOfDir = new Map<string, string | null>();
-  /** Every file read to work out path aliases (configs and what they extend): the CLI keys its cache on them. */
+  /** Every file read to work out path aliases (configs and what they extend) and workspace packages: the CLI keys its cache on them. */
   private readonly aliasConfigFiles = new Set<string>();
+  /** The monorepo's workspace packages by name (engine/workspaces.ts), read on the first bare import. */
+  private workspaces?: Map<string, WorkspacePackage>;
   /** Weak: a released model's functions (and what only they point to) can be collected. */
   private summaryCache = new WeakMap<ts.Node, QuerySite | null>();
   private readonly summaryInProgress = new Set<ts.Node>();
@@ -376,6 +379,7 @@ export class Project {
       // A tsconfig.json may have appeared, gone or changed (its path aliases).
       this.configOfDir.clear();
       this.aliasesByConfig.clear();
+      this.workspaces = undefined;
       this.discovered = undefined;
       // A module that appears where an import found nothing (or goes, or is shadowed: x.ts before x/index.ts)
       // changes what that import means: such a file's model and its importers' models go too.
@@ -468,6 +472,12 @@ export class Project {
       bases = [path.resolve(path.dirname(fromFile), specifier)];
     } else {
       bases = this.aliasCandidates(path.dirname(fromFile), specifier);
+      // A package of the same monorepo (`@acme/db`), after path aliases as TypeScript does.
+      this.workspaces ??= readWorkspacePackages(this.root, (f) => {
+        this.aliasConfigFiles.add(f);
+        return this.readFileFn(f);
+      }, (dir) => (this.listDirFn ? this.listDirFn(dir) : undefined));
+      bases.push(...workspaceCandidates(this.workspaces, specifier));
       if (!bases.length) return undefined;
     }
     for (const base of bases) {
@@ -861,6 +871,8 @@ export class Project {
 export interface QuerySite {
   file: FileModel;
   node: ts.Node;
+  /** A query the library batches when several are made in the same tick (Prisma's findUnique). */
+  batched?: boolean;
 }
 
 /**
@@ -973,6 +985,9 @@ function onceOnly(fn: ts.FunctionLikeDeclaration): { fromStatement?: ts.Statemen
 function computeQuerySite(fn: ts.FunctionLikeDeclaration, file: FileModel, project: Project): QuerySite | undefined {
   if (!fn.body) return undefined;
   let found: QuerySite | undefined;
+  // A query the library batches by itself is named only when the function runs no other: the finding's related
+  // location then points at the query that really runs once per call (`findUnique` first, `update` after).
+  let batched: QuerySite | undefined;
   const once = onceOnly(fn);
   let onceFrom = false;
   const visit = (n: ts.Node): void => {
@@ -983,24 +998,28 @@ function computeQuerySite(fn: ts.FunctionLikeDeclaration, file: FileModel, proje
     if (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) {
       const c = file.dbCallAt(n);
       if (c?.executes) {
-        found = { file, node: n };
-        return;
+        if (!c.spec.autoBatched) {
+          found = { file, node: n };
+          return;
+        }
+        batched ??= { file, node: n, batched: true };
       }
       if (ts.isCallExpression(n)) {
         const target = file.calledFunction(n);
         if (target && target.node !== fn) {
           const inner = project.querySiteOf(target.node, target.file);
-          if (inner) {
+          if (inner && !inner.batched) {
             found = inner;
             return;
           }
+          if (inner) batched ??= inner;
         }
       }
     }
     ts.forEachChild(n, visit);
   };
   visit(fn.body);
-  return found;
+  return found ?? batched;
 }
 
 const IMPORT_RE = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+|\bexport\s*\*\s*from\s*)['"]([^'"\n]+)['"]/gm;

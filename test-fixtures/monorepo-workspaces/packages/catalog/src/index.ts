@@ -1,0 +1,1 @@
+export { productById, productsByIds } from './queries/products';
