@@ -5,7 +5,7 @@
  * sequential by design (polling, batch draining, bounded retries, a constant list of statements).
  */
 import * as ts from 'typescript';
-import { iterationCallOf } from './model';
+import { iterationCallOf, type FileModel } from './model';
 import { resolveIdentifier } from './scope';
 
 export interface LoopContext {
@@ -18,30 +18,31 @@ export interface LoopContext {
   sequentialReason?: string;
 }
 
-export function enclosingLoop(node: ts.Node): LoopContext | undefined {
+/** `file`: the model `node` belongs to, to read a list imported from another module (else only local lists count). */
+export function enclosingLoop(node: ts.Node, file?: FileModel): LoopContext | undefined {
   let child: ts.Node = node;
   let cur: ts.Node | undefined = node.parent;
   while (cur) {
     if (ts.isFunctionLike(cur)) {
       const iter = iterationCallOf(cur);
       if (!iter) return undefined;
-      return classify({ loop: iter, kind: 'callback', callback: cur as ts.FunctionLikeDeclaration });
+      return classify({ loop: iter, kind: 'callback', callback: cur as ts.FunctionLikeDeclaration }, file);
     }
-    if (ts.isForOfStatement(cur) && child === cur.statement) return classify({ loop: cur, kind: cur.awaitModifier ? 'for-await' : 'for-of' });
-    if (ts.isForInStatement(cur) && child === cur.statement) return classify({ loop: cur, kind: 'for-in' });
-    if (ts.isForStatement(cur) && (child === cur.statement || child === cur.condition || child === cur.incrementor)) return classify({ loop: cur, kind: 'for' });
-    if (ts.isWhileStatement(cur)) return classify({ loop: cur, kind: 'while' });
-    if (ts.isDoStatement(cur)) return classify({ loop: cur, kind: 'do' });
+    if (ts.isForOfStatement(cur) && child === cur.statement) return classify({ loop: cur, kind: cur.awaitModifier ? 'for-await' : 'for-of' }, file);
+    if (ts.isForInStatement(cur) && child === cur.statement) return classify({ loop: cur, kind: 'for-in' }, file);
+    if (ts.isForStatement(cur) && (child === cur.statement || child === cur.condition || child === cur.incrementor)) return classify({ loop: cur, kind: 'for' }, file);
+    if (ts.isWhileStatement(cur)) return classify({ loop: cur, kind: 'while' }, file);
+    if (ts.isDoStatement(cur)) return classify({ loop: cur, kind: 'do' }, file);
     child = cur;
     cur = cur.parent;
   }
   return undefined;
 }
 
-function classify(ctx: LoopContext): LoopContext {
+function classify(ctx: LoopContext, file?: FileModel): LoopContext {
   const loop = ctx.loop;
   if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) {
-    if (isConstantList(loop.expression)) return { ...ctx, sequentialReason: 'constant list' };
+    if (isConstantList(loop.expression, file)) return { ...ctx, sequentialReason: 'constant list' };
     // `for (const _ of Array.from({ length: 10 }))`: the element is never read, so no query depends on it; the
     // loop repeats a statement (batches of a DELETE … LIMIT, attempts), it does not look rows up one by one.
     if (ts.isForOfStatement(loop) && loopVariableUnread(loop)) return { ...ctx, sequentialReason: 'repetition' };
@@ -50,7 +51,7 @@ function classify(ctx: LoopContext): LoopContext {
   if (ctx.kind === 'callback' && ts.isCallExpression(loop)) {
     const recv = ts.isPropertyAccessExpression(loop.expression) ? loop.expression.expression : undefined;
     const src = recv && ts.isIdentifier(recv) && recv.text === 'Array' ? loop.arguments[0] : recv;
-    if (src && isConstantList(src)) return { ...ctx, sequentialReason: 'constant list' };
+    if (src && isConstantList(src, file)) return { ...ctx, sequentialReason: 'constant list' };
     return ctx;
   }
   if (ts.isForStatement(loop)) {
@@ -93,20 +94,36 @@ function indexesAnything(body: ts.Node): boolean {
   return hit;
 }
 
-/** `['A', 'B']`, or a const bound to an array literal of string constants. */
-export function isConstantList(e: ts.Expression): boolean {
+/**
+ * A list written out in the code, whose length is fixed when the code is written: `['A', 'B']`, or a `const` bound
+ * to an array literal, in this module or exported by another (`file` given). Its elements are string constants, or
+ * object literals of constants (`{ role: Role.ADMIN, type: 'team' }`, a list of settings); no spread.
+ */
+export function isConstantList(e: ts.Expression, file?: FileModel): boolean {
   let x = e;
   while (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isSatisfiesExpression(x)) x = x.expression;
-  if (ts.isArrayLiteralExpression(x)) return x.elements.length > 0 && x.elements.every(isConstantString);
+  if (ts.isArrayLiteralExpression(x)) return isConstantArray(x);
   if (ts.isIdentifier(x)) {
     const b = resolveIdentifier(x);
     if (b && b.constant && ts.isVariableDeclaration(b.decl) && b.decl.initializer && b.path.length === 0) {
-      let init: ts.Expression = b.decl.initializer;
-      while (ts.isAsExpression(init) || ts.isSatisfiesExpression(init)) init = init.expression;
-      return ts.isArrayLiteralExpression(init) && init.elements.length > 0 && init.elements.every(isConstantString);
+      return isConstantArray(unwrapInit(b.decl.initializer));
+    }
+    if (b && b.kind === 'import' && file) {
+      const imported = file.importedConstant(b);
+      return !!imported && isConstantArray(unwrapInit(imported.init));
     }
   }
   return false;
+}
+
+function unwrapInit(init: ts.Expression): ts.Expression {
+  while (ts.isAsExpression(init) || ts.isSatisfiesExpression(init) || ts.isParenthesizedExpression(init)) init = init.expression;
+  return init;
+}
+
+function isConstantArray(x: ts.Expression): boolean {
+  return ts.isArrayLiteralExpression(x) && x.elements.length > 0 &&
+    (x.elements.every(isConstantString) || x.elements.every((el) => ts.isObjectLiteralExpression(el) && isConstantObject(el)));
 }
 
 function isConstantString(e: ts.Expression): boolean {
@@ -115,6 +132,22 @@ function isConstantString(e: ts.Expression): boolean {
     const b = resolveIdentifier(e);
     return !!b && b.constant && ts.isVariableDeclaration(b.decl) && !!b.decl.initializer && (ts.isStringLiteral(b.decl.initializer) || ts.isNoSubstitutionTemplateLiteral(b.decl.initializer));
   }
+  return false;
+}
+
+/** `{ role: Role.ADMIN, type: 'team', limit: 3 }`: literals and names (enum members, constants), nested objects. */
+function isConstantObject(o: ts.ObjectLiteralExpression): boolean {
+  return o.properties.every((p) => ts.isPropertyAssignment(p) && isConstantValue(p.initializer));
+}
+
+function isConstantValue(e: ts.Expression): boolean {
+  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isNumericLiteral(e)) return true;
+  if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword) return true;
+  if (ts.isIdentifier(e)) return true;
+  if (ts.isPropertyAccessExpression(e)) return ts.isIdentifier(e.expression) || ts.isPropertyAccessExpression(e.expression) ? isConstantValue(e.expression) : false;
+  if (ts.isObjectLiteralExpression(e)) return isConstantObject(e);
+  if (ts.isArrayLiteralExpression(e)) return e.elements.every((el) => !ts.isSpreadElement(el) && isConstantValue(el));
+  if (ts.isAsExpression(e) || ts.isParenthesizedExpression(e)) return isConstantValue(e.expression);
   return false;
 }
 

@@ -160,6 +160,28 @@ export class FileModel {
     return this.moduleValue(req, '*');
   }
 
+  /**
+   * The initializer of the `export const` an import binding names in a project module (`import { ROLES } from
+   * './constants'` → the array literal), with the module's model; undefined for anything else (a re-export, a
+   * `let`, a library).
+   */
+  importedConstant(b: Binding): { init: ts.Expression; file: FileModel } | undefined {
+    const d = b.decl;
+    if (!ts.isImportSpecifier(d) || d.isTypeOnly || d.parent.parent.isTypeOnly) return undefined;
+    const specifier = moduleText(d.parent.parent.parent.moduleSpecifier);
+    if (specifier === undefined || this.project.libraryFor(specifier)) return undefined;
+    const target = this.project.resolveImport(this.path, specifier);
+    const name = (d.propertyName ?? d.name).text;
+    for (const st of target?.sourceFile.statements ?? []) {
+      if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
+      if (!ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+      for (const v of st.declarationList.declarations) {
+        if (ts.isIdentifier(v.name) && v.name.text === name && v.initializer) return { init: v.initializer, file: target! };
+      }
+    }
+    return undefined;
+  }
+
   private valueOfImport(b: Binding): Value | undefined {
     const d = b.decl;
     let specifier: string | undefined;

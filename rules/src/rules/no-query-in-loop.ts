@@ -480,12 +480,12 @@ export default defineRule<MessageId>({
       return runner;
     };
     for (const call of file.queryCalls()) {
-      const loop = enclosingLoop(call.node);
+      const loop = enclosingLoop(call.node, file);
       if (loop && isNonBatchableSql(call, file)) runnerLoops.add(loop.loop);
     }
     // Direct queries.
     for (const call of file.queryCalls()) {
-      const loop = enclosingLoop(call.node);
+      const loop = enclosingLoop(call.node, file);
       if (!loop || loop.sequentialReason || runnerLoops.has(loop.loop)) continue;
       if (isBatchedByLibrary(call, loop.loop) || isChunkedBatch(call, loop.loop, file) || isRunner(loop.loop)) continue;
       reported.add(call.node);
@@ -504,7 +504,7 @@ export default defineRule<MessageId>({
     for (const n of file.callExpressions()) {
       if (reportedCall && n.pos >= reportedCall.pos && n.end <= reportedCall.end) continue;
       if (!reported.has(n) && !file.dbCallAt(n)) {
-        const loop = enclosingLoop(n);
+        const loop = enclosingLoop(n, file);
         const target = loop && !loop.sequentialReason && !runnerLoops.has(loop.loop) ? file.calledFunction(n) : undefined;
         if (target && loop) {
           {
