@@ -125,6 +125,37 @@ describe('function summaries', () => {
   });
 });
 
+describe('no-query-in-loop advice', () => {
+  const HOIST = 'run it once before the loop';
+  const message = (body: string): string => {
+    const code = "import { Pool } from 'pg';\nimport { PrismaClient } from '@prisma/client';\nconst pool = new Pool();\nconst prisma = new PrismaClient();\n" +
+      `export async function f(items: { id: number; n: number }[], teamId: number) {\n${body}\n}\n`;
+    const found = lintText(code).filter((x) => x.ruleId === 'no-query-in-loop');
+    expect(found).toHaveLength(1);
+    return found[0]!.message;
+  };
+  it('says to run a read once when it is the same on every iteration', () => {
+    expect(message('  for (const item of items) {\n    const team = await prisma.team.findFirst({ where: { id: teamId } });\n    console.log(item.n, team);\n  }')).toContain(HOIST);
+    expect(message("  for (const item of items) {\n    const { rows } = await pool.query('SELECT name FROM teams WHERE id = $1', [teamId]);\n    console.log(item.n, rows);\n  }")).toContain(HOIST);
+  });
+  it('suggests a batch when the arguments change, or when the same read may see a write of the loop', () => {
+    // The element, a counter the loop moves, an array it fills, a call in the arguments: not the same each time.
+    expect(message('  for (const item of items) await prisma.team.findFirst({ where: { id: item.id } });')).not.toContain(HOIST);
+    expect(message("  let total = 0;\n  for (const item of items) {\n    await pool.query('SELECT id FROM t WHERE size > $1', [total]);\n    total += item.n;\n  }")).not.toContain(HOIST);
+    expect(message('  const seen: number[] = [];\n  for (const item of items) {\n    await prisma.team.findMany({ where: { id: { notIn: seen } } });\n    seen.push(item.id);\n  }')).not.toContain(HOIST);
+    expect(message('  for (const item of items) {\n    await prisma.team.findFirst({ where: { id: teamId, at: new Date() } });\n    console.log(item.n);\n  }')).not.toContain(HOIST);
+    // A volatile function, a locking read.
+    expect(message("  for (const item of items) {\n    await pool.query('SELECT nextval($1)', ['ids']);\n    console.log(item.n);\n  }")).not.toContain(HOIST);
+    expect(message("  for (const item of items) {\n    await pool.query('SELECT * FROM jobs WHERE team = $1 FOR UPDATE SKIP LOCKED', [teamId]);\n    console.log(item.n);\n  }")).not.toContain(HOIST);
+    // Read, modify, write: hoisting the read would change the result.
+    const rmw = lintText("import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n" +
+      'export async function f(items: { n: number }[]) {\n  for (const item of items) {\n    const c = await prisma.counter.findFirst({ where: { id: 1 } });\n' +
+      '    await prisma.counter.update({ where: { id: 1 }, data: { value: (c?.value ?? 0) + item.n } });\n  }\n}\n').filter((x) => x.ruleId === 'no-query-in-loop');
+    expect(rmw.length).toBe(2);
+    for (const x of rmw) expect(x.message).not.toContain(HOIST);
+  });
+});
+
 describe('SQL text', () => {
   const sqlOf = (decls: string, expr: string) => {
     const m = modelOf({ 'a.ts': `${decls}\nconst __sql = ${expr};` });

@@ -189,3 +189,78 @@ function indexesWithCounter(loop: ts.ForStatement): boolean {
   visit(loop.statement);
   return hit;
 }
+
+/** Methods that change the object they are called on (an array, a Map, a Set). */
+const MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'set', 'add', 'delete', 'clear']);
+
+/**
+ * Whether `expr` (a query call) evaluates the same on every turn of `loop`: it reads no name declared inside the
+ * loop (its variable, a callback's parameters, a local), no name the loop assigns or mutates (`offset += n`,
+ * `ids.push(x)`, `this.page++`), and calls, awaits or creates nothing but the call itself (a call may return
+ * something new each time). Conservative: anything else is "changes".
+ */
+export function sameOnEveryIteration(expr: ts.CallExpression | ts.TaggedTemplateExpression, loop: LoopContext): boolean {
+  const region: ts.Node = loop.callback ?? loop.loop;
+  const changed = changedNames(region);
+  let same = true;
+  const visit = (n: ts.Node): void => {
+    if (!same) return;
+    if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isAwaitExpression(n) || ts.isYieldExpression(n) || ts.isFunctionLike(n) ||
+      ts.isTaggedTemplateExpression(n) || ts.isDeleteExpression(n) || ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind)) {
+      same = false;
+      return;
+    }
+    if (ts.isPropertyAccessExpression(n)) return visit(n.expression);
+    if (ts.isPropertyAssignment(n)) {
+      if (ts.isComputedPropertyName(n.name)) visit(n.name.expression);
+      return visit(n.initializer);
+    }
+    if (ts.isIdentifier(n)) {
+      const b = resolveIdentifier(n);
+      if (changed.has(n.text) || (b && b.decl.pos >= region.pos && b.decl.end <= region.end)) same = false;
+      return;
+    }
+    if (n.kind === ts.SyntaxKind.ThisKeyword) {
+      if (changed.has('this')) same = false;
+      return;
+    }
+    if (ts.isShorthandPropertyAssignment(n)) return visit(n.name);
+    ts.forEachChild(n, visit);
+  };
+  if (ts.isCallExpression(expr)) {
+    visit(expr.expression);
+    for (const a of expr.arguments) visit(a);
+  } else {
+    visit(expr.tag);
+    visit(expr.template);
+  }
+  return same;
+}
+
+function isAssignment(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
+/** The root names (`this` included) a region assigns, increments or mutates through a mutating method. */
+function changedNames(region: ts.Node): Set<string> {
+  const out = new Set<string>();
+  const root = (e: ts.Node): void => {
+    let x = e;
+    for (;;) {
+      if (ts.isParenthesizedExpression(x) || ts.isNonNullExpression(x) || ts.isAsExpression(x)) x = x.expression;
+      else if (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) x = x.expression;
+      else break;
+    }
+    if (ts.isIdentifier(x)) out.add(x.text);
+    else if (x.kind === ts.SyntaxKind.ThisKeyword) out.add('this');
+    else if (ts.isArrayLiteralExpression(x) || ts.isObjectLiteralExpression(x)) ts.forEachChild(x, (c) => root(ts.isPropertyAssignment(c) ? c.initializer : ts.isShorthandPropertyAssignment(c) ? c.name : ts.isSpreadElement(c) || ts.isSpreadAssignment(c) ? c.expression : c));
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind)) root(n.left);
+    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) root(n.operand);
+    else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && MUTATORS.has(n.expression.name.text)) root(n.expression.expression);
+    ts.forEachChild(n, visit);
+  };
+  visit(region);
+  return out;
+}

@@ -4,7 +4,7 @@
  */
 import * as ts from 'typescript';
 import { defineRule } from '../engine/rule';
-import { enclosingLoop } from '../engine/loops';
+import { enclosingLoop, sameOnEveryIteration, type LoopContext } from '../engine/loops';
 import { isTestFile } from '../engine/parse';
 import { isSqlParserReady, parseSql, walkSqlAst } from '../engine/sqlparse';
 import { staticText } from '../engine/sqltext';
@@ -86,6 +86,29 @@ const HINTS: Record<LibId | 'default', Record<'read' | 'write', Record<Language,
     write: { en: 'Insert all rows with one `insert(table).values([...])`.', fr: 'Insérez toutes les lignes avec un seul `insert(table).values([...])`.' },
   },
 };
+
+/** For a read whose arguments are the same on every turn: the fix is to run it once, not to batch. */
+const HOIST_HINT: Record<Language, string> = {
+  en: 'Its arguments are the same on every iteration: run it once before the loop and reuse the result.',
+  fr: 'Ses arguments sont les mêmes à chaque itération : exécutez-la une fois avant la boucle et réutilisez le résultat.',
+};
+
+/** SQL whose result can differ between two runs with the same arguments, or that changes something. */
+const VOLATILE_SQL = /\b(?:nextval|setval|random|clock_timestamp|timeofday|gen_random_uuid|uuid_generate_v\d|pg_advisory\w*|pg_try_advisory\w*|insert|update|delete|merge|returning)\b|\bfor\s+(?:no\s+key\s+)?(?:update|share)\b|\bskip\s+locked\b/i;
+
+/**
+ * Whether a query in a loop reads the same thing on every turn, so that running it once before the loop is the fix
+ * (the message says so instead of suggesting a batch): a read whose receiver and arguments do not change from one
+ * turn to the next (engine/loops.ts `sameOnEveryIteration`), whose SQL (when it is written out) is not volatile, in a
+ * loop that runs no other query, directly or through a project function (a write in between could change what it
+ * reads).
+ */
+function readsSameRow(call: DbCall, loop: LoopContext, file: FileModel, onlyQuery: (loop: LoopContext) => boolean): boolean {
+  if (call.op !== 'read' || ts.isNewExpression(call.node)) return false;
+  const text = call.sqlArg ? staticText(call.sqlArg, file) : undefined;
+  if (call.sqlArg && (text === undefined || VOLATILE_SQL.test(text))) return false;
+  return sameOnEveryIteration(call.node, loop) && onlyQuery(loop);
+}
 
 function hint(lib: LibId, op: 'read' | 'write', language: Language): string {
   const h = HINTS[lib]?.[op]?.[language];
@@ -483,19 +506,36 @@ export default defineRule<MessageId>({
       const loop = enclosingLoop(call.node, file);
       if (loop && isNonBatchableSql(call, file)) runnerLoops.add(loop.loop);
     }
+    // Whether a loop runs exactly one query (no other, directly or through a project function): memoised per loop.
+    const onlyQueryMemo = new Map<ts.Node, boolean>();
+    const onlyQuery = (loop: LoopContext): boolean => {
+      let answer = onlyQueryMemo.get(loop.loop);
+      if (answer === undefined) {
+        const region: ts.Node = loop.callback ?? loop.loop;
+        const within = (n: ts.Node): boolean => n.pos >= region.pos && n.end <= region.end;
+        answer = file.queryCalls().filter((c) => within(c.node)).length === 1 &&
+          !file.callExpressions().some((n) => within(n) && !file.dbCallAt(n) && (() => {
+            const target = file.calledFunction(n);
+            return !!target && !!ctx.project.querySiteOf(target.node, target.file);
+          })());
+        onlyQueryMemo.set(loop.loop, answer);
+      }
+      return answer;
+    };
     // Direct queries.
     for (const call of file.queryCalls()) {
       const loop = enclosingLoop(call.node, file);
       if (!loop || loop.sequentialReason || runnerLoops.has(loop.loop)) continue;
       if (isBatchedByLibrary(call, loop.loop) || isChunkedBatch(call, loop.loop, file) || isRunner(loop.loop)) continue;
       reported.add(call.node);
-      const rewrite = batchRewrite(call, loop.loop, file, ctx.language) ?? insertRewrite(call, loop.loop, file, ctx.language);
-      const suggestion = rewrite ? undefined : batchSuggestion(call, file, ctx.language);
+      const hoist = readsSameRow(call, loop, file, onlyQuery);
+      const rewrite = hoist ? undefined : batchRewrite(call, loop.loop, file, ctx.language) ?? insertRewrite(call, loop.loop, file, ctx.language);
+      const suggestion = rewrite || hoist ? undefined : batchSuggestion(call, file, ctx.language);
       const fixes = [rewrite, suggestion].filter((f): f is Fix => f !== undefined);
       ctx.report({
         node: call.node,
         messageId: 'queryInLoop',
-        data: { call: callLabel(call.node, sf), hint: hint(call.lib, call.op ?? 'read', ctx.language) },
+        data: { call: callLabel(call.node, sf), hint: hoist ? HOIST_HINT[ctx.language] : hint(call.lib, call.op ?? 'read', ctx.language) },
         fixes: fixes.length ? fixes : undefined,
       });
     }
