@@ -138,6 +138,12 @@ describe('no-query-in-loop advice', () => {
     expect(message('  for (const item of items) {\n    const team = await prisma.team.findFirst({ where: { id: teamId } });\n    console.log(item.n, team);\n  }')).toContain(HOIST);
     expect(message("  for (const item of items) {\n    const { rows } = await pool.query('SELECT name FROM teams WHERE id = $1', [teamId]);\n    console.log(item.n, rows);\n  }")).toContain(HOIST);
   });
+  it('says to merge the calls of a loop that already writes many rows per turn', () => {
+    expect(message('  for (const item of items) {\n    await prisma.tag.createMany({ data: [{ itemId: item.id, teamId }] });\n  }'))
+      .toContain('gather the rows of every iteration and write them with one call');
+    expect(message('  for (const item of items) {\n    await prisma.tag.create({ data: { itemId: item.id, teamId } });\n  }'))
+      .toContain('Write all rows with one `createMany({ data: rows })`');
+  });
   it('suggests a batch when the arguments change, or when the same read may see a write of the loop', () => {
     // The element, a counter the loop moves, an array it fills, a call in the arguments: not the same each time.
     expect(message('  for (const item of items) await prisma.team.findFirst({ where: { id: item.id } });')).not.toContain(HOIST);

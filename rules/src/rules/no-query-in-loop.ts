@@ -110,9 +110,23 @@ function readsSameRow(call: DbCall, loop: LoopContext, file: FileModel, onlyQuer
   return sameOnEveryIteration(call.node, loop) && onlyQuery(loop);
 }
 
-function hint(lib: LibId, op: 'read' | 'write', language: Language): string {
+function hint(lib: LibId, op: 'read' | 'write', language: Language, method?: string): string {
+  if (method && BULK_WRITES.has(method)) return BULK_HINT[language];
   const h = HINTS[lib]?.[op]?.[language];
   return h || HINTS.default[op][language];
+}
+
+/** Calls that already write many rows: in a loop, the fix is one call for the rows of every turn. */
+const BULK_WRITES = new Set(['createMany', 'createManyAndReturn', 'bulkCreate', 'batchInsert', 'insertMany']);
+const BULK_HINT: Record<Language, string> = {
+  en: 'It already writes many rows, once per iteration: gather the rows of every iteration and write them with one call.',
+  fr: 'Elle écrit déjà plusieurs lignes, une fois par itération : rassemblez les lignes de toutes les itérations et écrivez-les en un seul appel.',
+};
+
+/** The method a database call names (`prisma.user.createMany` → createMany). */
+function methodOf(node: ts.Node): string | undefined {
+  const callee = ts.isCallExpression(node) ? node.expression : undefined;
+  return callee && ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
 }
 
 function callLabel(call: ts.Node, sf: ts.SourceFile): string {
@@ -535,7 +549,7 @@ export default defineRule<MessageId>({
       ctx.report({
         node: call.node,
         messageId: 'queryInLoop',
-        data: { call: callLabel(call.node, sf), hint: hoist ? HOIST_HINT[ctx.language] : hint(call.lib, call.op ?? 'read', ctx.language) },
+        data: { call: callLabel(call.node, sf), hint: hoist ? HOIST_HINT[ctx.language] : hint(call.lib, call.op ?? 'read', ctx.language, methodOf(call.node)) },
         fixes: fixes.length ? fixes : undefined,
       });
     }
@@ -563,7 +577,7 @@ export default defineRule<MessageId>({
                 data: {
                   call: callLabel(n, sf),
                   via: callLabel(site.node, site.file.sourceFile),
-                  hint: hint(siteCall?.lib ?? 'pg', siteCall?.op ?? 'read', ctx.language),
+                  hint: hint(siteCall?.lib ?? 'pg', siteCall?.op ?? 'read', ctx.language, methodOf(site.node)),
                 },
                 related,
               });
