@@ -364,3 +364,37 @@ describe('lintFileAsync (the editor lints in steps)', () => {
     expect(pauses).toBe(2);
   });
 });
+
+describe('export scan (no parse)', () => {
+  it('lists the names export statements name, and says "all" where a scan cannot list them', async () => {
+    const { scanExports } = await import('../rules/src/engine/project');
+    const names = scanExports([
+      'export const a = 1;', 'export declare let b: number;', 'export async function c() {}', 'export function* d() {}',
+      'export default class E {}', 'export abstract class F {}', 'export const enum G { X }', 'export enum H { X }',
+      'export type I = string;', 'export interface J {}', 'export namespace K {}', 'export import L = M.N;',
+      "export { o, p as q, type R, default as S } from './x';", 'export type { T };', 'const notExported = 1;',
+      "export {\n  u, // a comment\n  v as w,\n};",
+    ].join('\n'));
+    expect(names).not.toBe('all');
+    expect([...(names as Set<string>)].sort()).toEqual(['E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'R', 'S', 'T', 'a', 'b', 'c', 'd', 'o', 'q', 'u', 'w']);
+    for (const text of ["export * from './x';", "export * as ns from './x';", 'export = Foo;', 'export const { a, b } = obj;', 'export const [a] = xs;',
+      'export const a = 1, b = 2;', 'module.exports = { a };', 'exports.a = 1;']) expect(scanExports(text), text).toBe('all');
+  });
+});
+
+describe('barrels', () => {
+  it('finds a name through `export *` without parsing the modules that cannot export it', () => {
+    const project = projectOf({
+      'db/index.ts': "export * from './users';\nexport * from './orders';\nexport * from './pool';\n",
+      'db/users.ts': 'export const usersTable = "users";\nexport function userName(u: { name: string }) { return u.name; }\n',
+      'db/orders.ts': "export { ordersTable as orders } from './tables';\n",
+      'db/tables.ts': 'export const ordersTable = "orders";\n',
+      'db/pool.ts': "import { Pool } from 'pg';\nexport const pool = new Pool();\n",
+      'app.ts': "import { pool } from './db';\nexport async function f(ids: number[]) {\n  for (const id of ids) await pool.query('SELECT $1::int', [id]);\n}\n",
+    });
+    const res = project.lintFile(path.join(VIRTUAL_ROOT, 'app.ts'));
+    expect(res.findings.map((f) => f.ruleId)).toEqual(['no-query-in-loop']);
+    // app.ts, the barrel and db/pool.ts: not users.ts, orders.ts or tables.ts.
+    expect(project.parsed).toBe(3);
+  });
+});

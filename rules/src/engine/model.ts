@@ -542,6 +542,10 @@ export class FileModel {
             return b ? this.valueOfBinding(b) : undefined;
           }
         } else if (!st.exportClause && from !== undefined && name !== 'default') {
+          // `export * from './x'`: a barrel of many modules is asked for one name; a module whose text cannot
+          // export it is not parsed (logto's @logto/schemas index re-exports dozens).
+          const target = this.project.libraryFor(from) ? undefined : this.project.resolvePath(this.path, from);
+          if (target && !this.project.mayExport(target, name)) continue;
           const v = this.moduleValue(from, name);
           if (v) return v;
         }

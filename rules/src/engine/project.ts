@@ -74,6 +74,8 @@ interface FileEntry {
   imports?: string[];
   /** Resolved project-relative imports (absolute paths). */
   deps?: string[];
+  /** The names its export statements name (`scanExports`), or 'all' when it may export anything. */
+  exportNames?: ReadonlySet<string> | 'all';
 }
 
 export function defaultConfig(): ResolvedConfig {
@@ -109,6 +111,34 @@ const ODD_SEGMENT = /\/\.{0,2}(?:\/|$)/;
 /** What the early phase of `lintSteps` returns when the rules that read the schema are still to run. */
 const PARTIAL = Symbol('partial lint');
 
+/**
+ * `export * from`, `export =`, a destructuring export, several declarators on the export's line
+ * (`export const a = 1, b = 2`), CommonJS exports: names a scan cannot list. (Declarators on later lines are not
+ * seen: the module is then not searched for them, and a value it exports is unknown.)
+ */
+const EXPORT_ANY = /\bexport\s*[*=]|\bexport\s+(?:declare\s+)?(?:const|let|var)\s*[{[]|\bexport\s+(?:declare\s+)?(?:const|let|var)\s[^;\n]*,\s*[A-Za-z_$][\w$]*\s*[=:]|\bexports\b/;
+/** `export function f`, `export default class C`, `export const enum E`, `export import N =`: the declared name. */
+const EXPORT_DECL = /\bexport\s+(?:declare\s+)?(?:default\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\s*\*?\s*|(?:const\s+enum|const|let|var|class|enum|namespace|module|type|interface|import)\s+)([A-Za-z_$][\w$]*)/g;
+/** `export { a, b as c }`, `export type { T } from './x'`: the list. */
+const EXPORT_LIST = /\bexport\s*(?:type\s*)?\{([^}]*)\}/g;
+
+/**
+ * The names a module's export statements name, from its text (no parse): declarations, and each entry of an export
+ * list by the name it is exported as (`a as b` → b). 'all' when it may export names no scan can list.
+ */
+export function scanExports(text: string): ReadonlySet<string> | 'all' {
+  if (EXPORT_ANY.test(text)) return 'all';
+  const names = new Set<string>();
+  for (const m of text.matchAll(EXPORT_DECL)) names.add(m[1]!);
+  for (const m of text.matchAll(EXPORT_LIST)) {
+    for (const part of m[1]!.split(',')) {
+      const words = part.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '').trim().split(/\s+/).filter((w) => w && w !== 'type');
+      const exported = words[words.length - 1];
+      if (exported) names.add(exported.replace(/^['"]|['"]$/g, ''));
+    }
+  }
+  return names;
+}
 /** `import(` or `require(` of something other than a quoted name (a template literal may hold a computed path). */
 const COMPUTED_LOAD = /\b(?:import|require)\s*\(\s*(?!['"])/;
 const RESOLVE_EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -131,6 +161,8 @@ export class Project {
    */
   private readonly resolvedRelative = new Map<string, Map<string, string | null>>();
   private readonly resolvedBare = new Map<string, Map<string, string | null>>();
+  /** Workspace package imports by specifier (they resolve the same from every folder). */
+  private readonly resolvedWorkspace = new Map<string, string | null>();
   private rules: Record<string, Rule>;
   private reachCache = new Map<string, boolean>();
   /** `mayLoadCodeAtRunTime` answers; cleared on every edit (they are read from the texts). */
@@ -376,6 +408,7 @@ export class Project {
       this.dirNames.clear();
       this.resolvedRelative.clear();
       this.resolvedBare.clear();
+      this.resolvedWorkspace.clear();
       // A tsconfig.json may have appeared, gone or changed (its path aliases).
       this.configOfDir.clear();
       this.aliasesByConfig.clear();
@@ -444,6 +477,18 @@ export class Project {
     return e.model;
   }
 
+  /**
+   * Whether a module can export `name`, without parsing it: its export statements name it (`scanExports`), or it
+   * may export anything (`export *`, `export =`, CommonJS exports, a destructuring export). False only when it
+   * certainly cannot.
+   */
+  mayExport(absPath: string, name: string): boolean {
+    const e = this.entry(absPath);
+    if (!e) return false;
+    e.exportNames ??= scanExports(e.text);
+    return e.exportNames === 'all' || e.exportNames.has(name);
+  }
+
   /** Resolves an import specifier from a file to a project file's model. */
   resolveImport(fromFile: string, specifier: string): FileModel | undefined {
     const target = this.resolvePath(fromFile, specifier);
@@ -472,13 +517,22 @@ export class Project {
       bases = [path.resolve(path.dirname(fromFile), specifier)];
     } else {
       bases = this.aliasCandidates(path.dirname(fromFile), specifier);
-      // A package of the same monorepo (`@acme/db`), after path aliases as TypeScript does.
+      for (const base of bases) {
+        const hit = this.probe(base);
+        if (hit) return hit;
+      }
+      // A package of the same monorepo (`@acme/db`), after path aliases as TypeScript does. The same from every
+      // folder: memoised by specifier alone.
+      const known = this.resolvedWorkspace.get(specifier);
+      if (known !== undefined) return known ?? undefined;
       this.workspaces ??= readWorkspacePackages(this.root, (f) => {
         this.aliasConfigFiles.add(f);
         return this.readFileFn(f);
       }, (dir) => (this.listDirFn ? this.listDirFn(dir) : undefined));
-      bases.push(...workspaceCandidates(this.workspaces, specifier));
-      if (!bases.length) return undefined;
+      let found: string | undefined;
+      for (const base of workspaceCandidates(this.workspaces, specifier)) if ((found = this.probe(base))) break;
+      this.resolvedWorkspace.set(specifier, found ?? null);
+      return found;
     }
     for (const base of bases) {
       const hit = this.probe(base);
