@@ -398,3 +398,21 @@ describe('barrels', () => {
     expect(project.parsed).toBe(3);
   });
 });
+
+describe('types written from values', () => {
+  it('follows typeof, Awaited, ReturnType, intersections and aliases, and stops on alias cycles', () => {
+    const db = "import { Pool } from 'pg';\nexport const pool = new Pool();\nexport type Db = typeof pool;\n";
+    const loop = (type: string, extra = '') => `import type { Db } from './db';\nimport { pool } from './db';\n${extra}` +
+      `export async function f(c: ${type}, ids: number[]) {\n  for (const id of ids) await c.query('SELECT $1::int', [id]);\n}\n`;
+    for (const [type, extra] of [['Db', ''], ['typeof pool', ''], ['Db & { tag?: string }', ''], ['Local', 'type Local = Db;\n'],
+      ['Awaited<ReturnType<typeof get>>', 'async function get() { return pool; }\n']]) {
+      expect(lintText(loop(type, extra), 'f.ts', { 'db.ts': db }).map((x) => x.ruleId), type).toEqual(['no-query-in-loop']);
+    }
+    // Cycles: within a module, across modules, and a value typed by itself: unknown, no crash.
+    expect(lintText(loop('A', 'type A = B;\ntype B = A;\n'), 'f.ts', { 'db.ts': db })).toEqual([]);
+    const cyc = "import type { Y } from './y';\nexport type X = Y;\n";
+    expect(lintText("import type { X } from './x';\nexport async function f(c: X, ids: number[]) {\n  for (const id of ids) await c.query('SELECT 1');\n}\n", 'f.ts',
+      { 'x.ts': cyc, 'y.ts': "import type { X } from './x';\nexport type Y = X;\n" })).toEqual([]);
+    expect(lintText("const c: typeof c = undefined as never;\nexport async function f(ids: number[]) {\n  for (const id of ids) await c.query('SELECT 1');\n}\n")).toEqual([]);
+  });
+});

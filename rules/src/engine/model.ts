@@ -242,7 +242,8 @@ export class FileModel {
   }
 
   valueOfType(type: ts.TypeNode): Value | undefined {
-    if (ts.isUnionTypeNode(type)) {
+    // `A | B`, and `A & { extra }`: the first part pglint knows.
+    if (ts.isUnionTypeNode(type) || ts.isIntersectionTypeNode(type)) {
       for (const t of type.types) {
         const v = this.valueOfType(t);
         if (v) return v;
@@ -250,6 +251,8 @@ export class FileModel {
       return undefined;
     }
     if (ts.isParenthesizedTypeNode(type)) return this.valueOfType(type.type);
+    // `typeof db`: the type of a value is that value.
+    if (ts.isTypeQueryNode(type) && !type.typeArguments) return this.valueOfEntity(type.exprName, type);
     if (!ts.isTypeReferenceNode(type)) return undefined;
     const parts = entityNameParts(type.typeName);
     if (parts[0] === 'Promise' && type.typeArguments?.length === 1) {
@@ -257,6 +260,20 @@ export class FileModel {
       return inner ? { t: 'promise', of: inner } : undefined;
     }
     const head = resolveName(parts[0]!, type);
+    // TypeScript's utility types, unless the name is the project's own: `Awaited<X>`, `ReturnType<typeof f>`.
+    if (!head && parts.length === 1 && type.typeArguments?.length === 1 && !this.exportedTypeAlias(parts[0]!)) {
+      const arg = type.typeArguments[0]!;
+      if (parts[0] === 'Awaited') return unwrapPromise(this.valueOfType(arg));
+      if (parts[0] === 'ReturnType' && ts.isTypeQueryNode(arg)) {
+        const fn = this.valueOfEntity(arg.exprName, arg);
+        return fn?.t === 'fn' ? fn.file.returnValueOf(fn.node) : undefined;
+      }
+    }
+    // A type alias of this module (`type Database = typeof db`), not a generic one (no substitution).
+    if (!head && parts.length === 1 && !type.typeArguments) {
+      const alias = this.sourceFile.statements.find((st): st is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(st) && st.name.text === parts[0]);
+      if (alias && !alias.typeParameters) return this.valueOfAlias(alias.type);
+    }
     if (!head) return undefined;
     if (head.kind === 'import') {
       const d = head.decl;
@@ -282,7 +299,7 @@ export class FileModel {
         const exported = target.exportValue(importedName);
         if (exported?.t === 'class') return { t: 'instance', node: exported.node, file: exported.file };
         const typeDecl = target.exportedTypeAlias(importedName);
-        if (typeDecl) return target.valueOfType(typeDecl);
+        if (typeDecl) return target.valueOfAlias(typeDecl);
       }
       return undefined;
     }
@@ -573,6 +590,26 @@ export class FileModel {
     return this.memberOf(v, name);
   }
 
+  /** What the type a type alias names stands for; an alias met again while following it is unknown (`type A = B; type B = A`, across modules too). */
+  valueOfAlias(aliased: ts.TypeNode): Value | undefined {
+    if (ALIASES_FOLLOWED.has(aliased)) return undefined;
+    ALIASES_FOLLOWED.add(aliased);
+    try {
+      return this.valueOfType(aliased);
+    } finally {
+      ALIASES_FOLLOWED.delete(aliased);
+    }
+  }
+
+  /** The value an entity name stands for in a type (`typeof db`, `typeof api.client`). */
+  private valueOfEntity(name: ts.EntityName, at: ts.Node): Value | undefined {
+    if (ts.isIdentifier(name)) {
+      const b = resolveName(name.text, at);
+      return b ? this.valueOfBinding(b) : undefined;
+    }
+    return this.memberOf(this.valueOfEntity(name.left, at), name.right.text);
+  }
+
   exportedTypeAlias(name: string): ts.TypeNode | undefined {
     for (const st of this.sourceFile.statements) {
       if (ts.isTypeAliasDeclaration(st) && st.name.text === name) return st.type;
@@ -721,6 +758,9 @@ function memo<K>(cache: Map<K, Value | null>, key: K, compute: () => Value | und
   cache.set(key, v ?? null);
   return v;
 }
+
+/** The type aliases being followed right now (`FileModel.valueOfAlias`). */
+const ALIASES_FOLLOWED = new Set<ts.Node>();
 
 /** `X` of a type written `Promise<X>`. */
 function promiseArgument(type: ts.TypeNode): ts.TypeNode | undefined {
