@@ -50,6 +50,11 @@ fs.writeFileSync(PROBE, `process.on('exit', () => {
 });\n`);
 afterAll(() => fs.rmSync(PROBE, { force: true }));
 
+/** The rule ids of a JSON report, in order. */
+function findings(r: Run): string[] {
+  return (JSON.parse(r.stdout) as { messages: { ruleId: string }[] }[]).flatMap((f) => f.messages.map((m) => m.ruleId));
+}
+
 function pglint(cwd: string, args: string[], env: Record<string, string | undefined> = {}): Run {
   const childEnv: Record<string, string | undefined> = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, PGLINT_DEBUG: undefined, PGLINT_WORKERS: undefined, PGLINT_DEBUG_CACHE: '1', ...env };
   for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k];
@@ -203,7 +208,6 @@ describe('result cache', () => {
       'packages/app/src/all.ts': "import { find } from '@lib/repo';\nexport async function all(ids: number[]) {\n  for (const id of ids) await find(id);\n}\n",
     });
     const cache = tmp('pglint-cache-loc-');
-    const findings = (r: Run): string[] => (JSON.parse(r.stdout) as { messages: { ruleId: string }[] }[]).flatMap((f) => f.messages.map((m) => m.ruleId));
     expect(findings(pglint(dir, ['--cache-location', cache]))).toEqual(['no-query-in-loop']);
     expect(pglint(dir, ['--cache-location', cache]).misses).toEqual([]);
     // The base now maps @lib/* to a module that runs no query: the cached result must not be served.
@@ -223,7 +227,6 @@ describe('result cache', () => {
       'packages/app/src/all.ts': "import { find } from '@acme/db';\nexport async function all(ids: number[]) {\n  for (const id of ids) await find(id);\n}\n",
     });
     const cache = tmp('pglint-cache-loc-');
-    const findings = (r: Run): string[] => (JSON.parse(r.stdout) as { messages: { ruleId: string }[] }[]).flatMap((f) => f.messages.map((m) => m.ruleId));
     expect(findings(pglint(dir, ['--cache-location', cache]))).toEqual(['no-query-in-loop']);
     expect(pglint(dir, ['--cache-location', cache]).misses).toEqual([]);
     // The manifest now points at a module that runs no query: the cached result must not be served.

@@ -6,7 +6,7 @@
  */
 import * as ts from 'typescript';
 import { iterationCallOf, type FileModel } from './model';
-import { resolveIdentifier } from './scope';
+import { isAssignmentOperator, resolveIdentifier } from './scope';
 
 export interface LoopContext {
   /** The loop statement, or the iteration call (xs.map(...)). */
@@ -206,7 +206,7 @@ export function sameOnEveryIteration(expr: ts.CallExpression | ts.TaggedTemplate
   const visit = (n: ts.Node): void => {
     if (!same) return;
     if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isAwaitExpression(n) || ts.isYieldExpression(n) || ts.isFunctionLike(n) ||
-      ts.isTaggedTemplateExpression(n) || ts.isDeleteExpression(n) || ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind)) {
+      ts.isTaggedTemplateExpression(n) || ts.isDeleteExpression(n) || ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind)) {
       same = false;
       return;
     }
@@ -237,10 +237,6 @@ export function sameOnEveryIteration(expr: ts.CallExpression | ts.TaggedTemplate
   return same;
 }
 
-function isAssignment(kind: ts.SyntaxKind): boolean {
-  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
-}
-
 /** The root names (`this` included) a region assigns, increments or mutates through a mutating method. */
 function changedNames(region: ts.Node): Set<string> {
   const out = new Set<string>();
@@ -256,7 +252,7 @@ function changedNames(region: ts.Node): Set<string> {
     else if (ts.isArrayLiteralExpression(x) || ts.isObjectLiteralExpression(x)) ts.forEachChild(x, (c) => root(ts.isPropertyAssignment(c) ? c.initializer : ts.isShorthandPropertyAssignment(c) ? c.name : ts.isSpreadElement(c) || ts.isSpreadAssignment(c) ? c.expression : c));
   };
   const visit = (n: ts.Node): void => {
-    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind)) root(n.left);
+    if (ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind)) root(n.left);
     else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) root(n.operand);
     else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && MUTATORS.has(n.expression.name.text)) root(n.expression.expression);
     ts.forEachChild(n, visit);

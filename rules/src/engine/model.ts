@@ -254,11 +254,12 @@ export class FileModel {
     // `typeof db`: the type of a value is that value.
     if (ts.isTypeQueryNode(type) && !type.typeArguments) return this.valueOfEntity(type.exprName, type);
     if (!ts.isTypeReferenceNode(type)) return undefined;
-    const parts = entityNameParts(type.typeName);
-    if (parts[0] === 'Promise' && type.typeArguments?.length === 1) {
-      const inner = this.valueOfType(type.typeArguments[0]!);
+    const promised = promiseArgument(type);
+    if (promised) {
+      const inner = this.valueOfType(promised);
       return inner ? { t: 'promise', of: inner } : undefined;
     }
+    const parts = entityNameParts(type.typeName);
     const head = resolveName(parts[0]!, type);
     // TypeScript's utility types, unless the name is the project's own: `Awaited<X>`, `ReturnType<typeof f>`.
     if (!head && parts.length === 1 && type.typeArguments?.length === 1 && !this.exportedTypeAlias(parts[0]!)) {

@@ -123,11 +123,6 @@ const BULK_HINT: Record<Language, string> = {
   fr: 'Elle écrit déjà plusieurs lignes, une fois par itération : rassemblez les lignes de toutes les itérations et écrivez-les en un seul appel.',
 };
 
-/** The method a database call names (`prisma.user.createMany` → createMany). */
-function methodOf(node: ts.Node): string | undefined {
-  const callee = ts.isCallExpression(node) ? node.expression : undefined;
-  return callee && ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
-}
 
 function callLabel(call: ts.Node, sf: ts.SourceFile): string {
   let node: ts.Node = call;
@@ -549,7 +544,7 @@ export default defineRule<MessageId>({
       ctx.report({
         node: call.node,
         messageId: 'queryInLoop',
-        data: { call: callLabel(call.node, sf), hint: hoist ? HOIST_HINT[ctx.language] : hint(call.lib, call.op ?? 'read', ctx.language, methodOf(call.node)) },
+        data: { call: callLabel(call.node, sf), hint: hoist ? HOIST_HINT[ctx.language] : hint(call.lib, call.op ?? 'read', ctx.language, call.method) },
         fixes: fixes.length ? fixes : undefined,
       });
     }
@@ -577,7 +572,7 @@ export default defineRule<MessageId>({
                 data: {
                   call: callLabel(n, sf),
                   via: callLabel(site.node, site.file.sourceFile),
-                  hint: hint(siteCall?.lib ?? 'pg', siteCall?.op ?? 'read', ctx.language, methodOf(site.node)),
+                  hint: hint(siteCall?.lib ?? 'pg', siteCall?.op ?? 'read', ctx.language, siteCall?.method),
                 },
                 related,
               });
