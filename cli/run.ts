@@ -342,31 +342,6 @@ export function dependenciesFirst(files: readonly string[], deps: (file: string)
   return out;
 }
 
-/**
- * For a lint of `order` (dependencies first) in one thread: which files' models can be released after each step.
- * A file's model serves the files that import it, directly or not (their values and call summaries reach into it),
- * so it is released after the last of those, or after itself. Files outside `order` that it imports count too.
- * Returns, per index of `order`, the files to release once that file is linted.
- */
-export function releasePlan(order: readonly string[], deps: (file: string) => readonly string[]): string[][] {
-  const last = new Map<string, number>();
-  order.forEach((f, i) => last.set(f, i));
-  const stack = [...order];
-  while (stack.length) {
-    const f = stack.pop()!;
-    const at = last.get(f)!;
-    for (const d of deps(f)) {
-      if ((last.get(d) ?? -1) < at) {
-        last.set(d, at);
-        stack.push(d);
-      }
-    }
-  }
-  const plan: string[][] = order.map(() => []);
-  for (const [f, i] of last) plan[i]!.push(f);
-  return plan;
-}
-
 class Linter {
   private engine?: Engine;
   private project?: EngineProject;
@@ -534,25 +509,23 @@ class Linter {
   }
 
   /**
-   * Lints `files` in this thread: the files that reach a database dependencies first, each model released once no
-   * file left needs it (`releasePlan`), so the heap holds a slice of the project instead of all of it.
+   * Lints `files` in this thread: the files that reach a database dependencies first, every model released as soon
+   * as its own file is linted. What a later file asks of a released one (an export's value, a member, what a
+   * function returns, its first query) the project keeps as plain facts (`Project.fact`), most of them worked out
+   * while the file itself was linted; a question not asked before parses the file again. The heap then holds about
+   * one file's tree at a time, which young-generation collections reclaim cheaply (bench/RESULTS.md, ninth session).
    */
   private lintAllHere(project: EngineProject, files: readonly string[], results: Map<string, CachedResult & { crash?: string }>): void {
     const reach = project.reachAll(files.filter((f) => isSourceFile(f)).map((f) => path.resolve(f)));
     const analysed = files.filter((f) => reach.get(path.resolve(f)) === true);
     const order = dependenciesFirst(analysed, (f) => project.depsOf(f));
-    const plan = releasePlan(order, (f) => project.depsOf(f));
     const inOrder = new Set(order);
     for (const file of files) if (!inOrder.has(file)) this.lintHere(project, file, results);
-    let released = 0;
-    let mostAlive = 0;
-    order.forEach((file, i) => {
+    for (const file of order) {
       this.lintHere(project, file, results);
-      mostAlive = Math.max(mostAlive, i + 1 - released);
-      for (const done of plan[i]!) project.release(done);
-      released += plan[i]!.length;
-    });
-    if (this.s.io.env.PGLINT_DEBUG === '1') this.s.io.stderr.write(`pglint: one thread: ${project.parsed} files parsed for ${order.length} analysed, at most ${mostAlive} models alive\n`);
+      project.releaseAll();
+    }
+    if (this.s.io.env.PGLINT_DEBUG === '1') this.s.io.stderr.write(`pglint: one thread: ${project.parsed} files parsed for ${order.length} analysed, each model released after its lint\n`);
   }
 
   private lintHere(project: EngineProject, file: string, results: Map<string, CachedResult & { crash?: string }>): void {

@@ -9,6 +9,7 @@ import { analyseSql, staticText } from '../rules/src/engine/sqltext';
 import { runBody } from '../rules/src/engine/flow';
 import { LineIndex } from '../rules/src/engine/text';
 import { Project, scanImports } from '../rules/src/engine/project';
+import type { Finding } from '../rules/src/engine/types';
 
 function modelOf(files: Record<string, string>, file = 'a.ts') {
   return projectOf(files).model(path.join(VIRTUAL_ROOT, file))!;
@@ -414,5 +415,90 @@ describe('types written from values', () => {
     expect(lintText("import type { X } from './x';\nexport async function f(c: X, ids: number[]) {\n  for (const id of ids) await c.query('SELECT 1');\n}\n", 'f.ts',
       { 'x.ts': cyc, 'y.ts': "import type { X } from './x';\nexport type Y = X;\n" })).toEqual([]);
     expect(lintText("const c: typeof c = undefined as never;\nexport async function f(ids: number[]) {\n  for (const id of ids) await c.query('SELECT 1');\n}\n")).toEqual([]);
+  });
+});
+
+describe('facts: what a linted file tells the files linted after it', () => {
+  const files: Record<string, string> = {
+    'db.ts': "import { Pool } from 'pg';\nexport const pool = new Pool();\n",
+    'repo.ts': [
+      "import { pool } from './db';",
+      'export async function findUser(id: number) {',
+      "  return pool.query('SELECT * FROM users WHERE id = $1', [id]);",
+      '}',
+      'export class Repo {',
+      "  find(id: number) { return pool.query('SELECT * FROM teams WHERE id = $1', [id]); }",
+      '}',
+      '',
+    ].join('\n'),
+    'a.ts': [
+      "import { findUser, Repo } from './repo';",
+      'export async function all(ids: number[]) {',
+      '  for (const id of ids) await findUser(id);',
+      '  const r = new Repo();',
+      '  for (const id of ids) await r.find(id);',
+      '}',
+      '',
+    ].join('\n'),
+  };
+  files['b.ts'] = files['a.ts']!;
+  const abs = (f: string): string => path.join(VIRTUAL_ROOT, f);
+  const inLoops = (findings: Finding[]): Finding[] => findings.filter((f) => f.ruleId === 'no-query-in-loop');
+
+  it('a file released after its lint answers later importers from the facts: no parse, the same findings', () => {
+    const expected = projectOf(files).lintFile(abs('b.ts')).findings;
+    expect(inLoops(expected)).toHaveLength(2);
+    expect(inLoops(expected).map((f) => f.related?.[0]?.file)).toEqual([abs('repo.ts'), abs('repo.ts')]);
+    const project = projectOf(files);
+    for (const f of ['db.ts', 'repo.ts', 'a.ts']) {
+      project.lintFile(abs(f));
+      project.releaseAll();
+    }
+    const before = project.parsed;
+    // a.ts asked what repo.ts exports, what its class's method does and where their queries are: b.ts asks the same.
+    expect(project.lintFile(abs('b.ts')).findings).toEqual(expected);
+    expect(project.parsed - before).toBe(1);
+  });
+
+  it('what was learnt of a file goes when it changes, and so does what its importers learnt through it', () => {
+    const project = projectOf(files);
+    expect(inLoops(project.lintFile(abs('a.ts')).findings)).toHaveLength(2);
+    project.releaseAll();
+    // findUser no longer queries; Repo.find still does.
+    project.setOverlay(abs('repo.ts'), files['repo.ts']!.replace("return pool.query('SELECT * FROM users WHERE id = $1', [id]);", 'return { id };'));
+    const after = inLoops(project.lintFile(abs('a.ts')).findings);
+    expect(after).toHaveLength(1);
+    expect(after[0]!.data?.call).toBe('r.find');
+  });
+
+  it('a detached value finds its node again in a new parse of the same text', () => {
+    const project = projectOf(files);
+    const repo = project.model(abs('repo.ts'))!;
+    const fn = repo.exportValue('findUser');
+    expect(fn?.t).toBe('fn');
+    const first = (fn as { node: ts.Node }).node;
+    project.releaseAll();
+    const again = (fn as { node: ts.Node }).node;
+    expect(again).not.toBe(first);
+    expect([again.pos, again.end, again.kind]).toEqual([first.pos, first.end, first.kind]);
+    expect(ts.isFunctionDeclaration(again) && again.name?.text).toBe('findUser');
+  });
+
+  it('a file asked for again and again after its release (a hub) stays parsed: the third parse is the last', () => {
+    const hub = ["import { pool } from './db';", ...Array.from({ length: 10 }, (_, i) => `export const find${i} = (id: number) => pool.query('SELECT * FROM t${i} WHERE id = $1', [id]);`)].join('\n');
+    const many: Record<string, string> = { 'db.ts': files['db.ts']!, 'hub.ts': hub };
+    for (let i = 0; i < 10; i++) many[`use${i}.ts`] = `import { find${i} } from './hub';\nexport async function go(ids: number[]) {\n  for (const id of ids) await find${i}(id);\n}\n`;
+    const project = projectOf(many);
+    for (const f of ['db.ts', 'hub.ts']) {
+      project.lintFile(abs(f));
+      project.releaseAll();
+    }
+    const before = project.parsed;
+    for (let i = 0; i < 10; i++) {
+      expect(inLoops(project.lintFile(abs(`use${i}.ts`)).findings), `use${i}.ts`).toHaveLength(1);
+      project.releaseAll();
+    }
+    // Each use file asks for another export: hub.ts is parsed again for use0 and use1, then kept.
+    expect(project.parsed - before).toBe(10 + 2);
   });
 });

@@ -7,8 +7,17 @@
 import * as ts from 'typescript';
 import { KINDS, type KindSpec, type MethodSpec, type LibId } from './libraries';
 import { resolveIdentifier, resolveName, type Binding } from './scope';
-import { unwrapPromise, type Value } from './values';
+import { detach, DetachedModule, instanceOf, nodeKey, pathOf, unwrapPromise, type Value } from './values';
 import type { Project } from './project';
+
+/**
+ * A project function: a value `{ t: 'fn' }`, whose node and file may be detached (values.ts), or a function of the
+ * file at hand.
+ */
+export interface FunctionRef {
+  node: ts.FunctionLikeDeclaration;
+  file: FileModel;
+}
 
 /** A call (or tagged template) that does something with the database. */
 export interface DbCall {
@@ -212,10 +221,11 @@ export class FileModel {
       if (name === '*') return { t: 'lib', lib: lib.id, spec: { ns: lib.exports }, name };
       return undefined;
     }
-    const target = this.project.resolveImport(this.path, specifier);
-    if (!target) return undefined;
-    if (name === '*') return { t: 'module', file: target };
-    return target.exportValue(name);
+    // The target is parsed only if what is asked of it is not known yet (Project.fact).
+    const target = this.project.resolvePath(this.path, specifier);
+    if (!target || this.project.textOf(target) === undefined) return undefined;
+    if (name === '*') return new DetachedModule(target, this.project) as unknown as Value;
+    return this.project.exportValueOf(target, name);
   }
 
   /** The value a parameter receives from a library that calls the function (pool.connect(cb), db.tx(cb)…). */
@@ -228,11 +238,15 @@ export class FileModel {
     // withClient(async (client) => …) where withClient(work: (client: PoolClient) => …): the type the project
     // function's signature gives the callback's parameter.
     if (callee?.t === 'fn') {
-      const slot = callee.node.parameters[call.arguments.indexOf(fn)];
-      let type = slot?.type;
-      while (type && ts.isParenthesizedTypeNode(type)) type = type.type;
-      const inner = type && ts.isFunctionTypeNode(type) ? type.parameters[fn.parameters.indexOf(p)]?.type : undefined;
-      return inner ? callee.file.valueOfType(inner) : undefined;
+      const at = call.arguments.indexOf(fn);
+      const index = fn.parameters.indexOf(p);
+      return this.ask(callee, `|p${at}.${index}`, () => {
+        const slot = callee.node.parameters[at];
+        let type = slot?.type;
+        while (type && ts.isParenthesizedTypeNode(type)) type = type.type;
+        const inner = type && ts.isFunctionTypeNode(type) ? type.parameters[index]?.type : undefined;
+        return inner ? detach(callee.file.valueOfType(inner), this.project) : undefined;
+      });
     }
     if (!callee || callee.t !== 'method' || callee.spec.callbackArg === undefined) return undefined;
     const idx = callee.spec.callbackArg === 'last' ? call.arguments.length - 1 : callee.spec.callbackArg;
@@ -267,7 +281,7 @@ export class FileModel {
       if (parts[0] === 'Awaited') return unwrapPromise(this.valueOfType(arg));
       if (parts[0] === 'ReturnType' && ts.isTypeQueryNode(arg)) {
         const fn = this.valueOfEntity(arg.exprName, arg);
-        return fn?.t === 'fn' ? fn.file.returnValueOf(fn.node) : undefined;
+        return fn?.t === 'fn' ? this.returnValue(fn) : undefined;
       }
     }
     // A type alias of this module (`type Database = typeof db`), not a generic one (no substitution).
@@ -294,13 +308,17 @@ export class FileModel {
         const kind = lib.types[typeName];
         return kind ? { t: 'db', kind } : undefined;
       }
-      const target = this.project.resolveImport(this.path, specifier);
-      if (!target) return undefined;
+      const target = this.project.resolvePath(this.path, specifier);
+      if (!target || this.project.textOf(target) === undefined) return undefined;
       if (importedName && parts.length === 1) {
-        const exported = target.exportValue(importedName);
-        if (exported?.t === 'class') return { t: 'instance', node: exported.node, file: exported.file };
-        const typeDecl = target.exportedTypeAlias(importedName);
-        if (typeDecl) return target.valueOfAlias(typeDecl);
+        const exported = this.project.exportValueOf(target, importedName);
+        if (exported?.t === 'class') return instanceOf(exported);
+        const name = importedName;
+        return this.project.fact(target, `a${name}`, () => {
+          const model = this.project.model(target);
+          const typeDecl = model?.exportedTypeAlias(name);
+          return typeDecl ? detach(model!.valueOfAlias(typeDecl), this.project) : undefined;
+        });
       }
       return undefined;
     }
@@ -329,17 +347,17 @@ export class FileModel {
         return undefined;
       }
       case 'instance':
-        return v.file.classMember(v.node, name, false);
+        return this.ask(v, `|i${name}`, () => detach(v.file.classMember(v.node, name, false), this.project));
       case 'class': {
-        const m = v.file.classMember(v.node, name, true);
+        const m = this.ask(v, `|s${name}`, () => detach(v.file.classMember(v.node, name, true), this.project));
         if (m) return m;
-        const base = v.file.baseKindOfClass(v.node);
+        const base = this.baseKind(v);
         return base ? this.memberOf({ t: 'db', kind: base }, name) : undefined;
       }
       case 'object':
-        return v.file.objectMember(v.node, name);
+        return this.ask(v, `|o${name}`, () => detach(v.file.objectMember(v.node, name), this.project));
       case 'module':
-        return v.file.exportValue(name);
+        return this.project.exportValueOf(pathOf(v), name);
       default:
         return undefined;
     }
@@ -378,9 +396,37 @@ export class FileModel {
     }
     if (depth < 5) {
       const base = this.baseClass(cls);
-      if (base && base.t === 'class') return base.file.classMember(base.node, name, isStatic, depth + 1);
+      if (base && base.t === 'class')
+        return this.ask(base, `|${isStatic ? 's' : 'i'}${name}`, () => detach(base.file.classMember(base.node, name, isStatic, depth + 1), this.project));
     }
     return undefined;
+  }
+
+  /**
+   * An answer about a node value (its members, what it returns…) kept by the project (`Project.fact`): asked again,
+   * by this file or another, it needs no parse of the value's file.
+   */
+  private ask<T>(v: Extract<Value, { node: ts.Node }>, what: string, compute: () => T | undefined): T | undefined {
+    return this.project.fact(pathOf(v), nodeKey(v) + what, () => {
+      try {
+        return compute();
+      } catch {
+        return undefined;
+      }
+    });
+  }
+
+  private passThrough(fn: Extract<Value, { t: 'fn' }>): ReturnType<typeof passThroughOf> {
+    return this.ask(fn, '|g', () => passThroughOf(fn.node));
+  }
+
+  /** What a project function returns (see `returnValueOf`), kept by the project. */
+  returnValue(fn: Extract<Value, { t: 'fn' }>): Value | undefined {
+    return this.ask(fn, '|r', () => detach(fn.file.returnValueOf(fn.node), this.project));
+  }
+
+  private baseKind(cls: Extract<Value, { t: 'class' }>): string | undefined {
+    return this.ask(cls, '|b', () => cls.file.baseKindOfClass(cls.node));
   }
 
   private valueOfThisAssignment(cls: ts.ClassLikeDeclaration, name: string): Value | undefined {
@@ -404,7 +450,7 @@ export class FileModel {
   baseKindOfClass(cls: ts.ClassLikeDeclaration): string | undefined {
     const base = this.baseClass(cls);
     if (base?.t === 'lib' && base.spec.baseClass) return base.spec.baseClass;
-    if (base?.t === 'class') return base.file.baseKindOfClass(base.node);
+    if (base?.t === 'class') return this.baseKind(base);
     return undefined;
   }
 
@@ -440,7 +486,7 @@ export class FileModel {
       const s = KINDS[callee.kind]?.call;
       return s?.returns ? wrap({ t: 'db', kind: s.returns }, s.async) : undefined;
     }
-    if (callee.t === 'fn') return this.passedThrough(call, callee.node) ?? callee.file.returnValueOf(callee.node);
+    if (callee.t === 'fn') return this.passedThrough(call, callee) ?? this.returnValue(callee);
     return undefined;
   }
 
@@ -451,28 +497,10 @@ export class FileModel {
    * the return type is `T` (or `Promise<T>`) and exactly one parameter mentions `T`, as `T` or as a function returning
    * `T` / `Promise<T>`; anything else is unknown.
    */
-  private passedThrough(call: ts.CallExpression, fn: ts.FunctionLikeDeclaration): Value | undefined {
-    if (!fn.typeParameters?.length || !fn.type) return undefined;
-    const promised = promiseArgument(fn.type);
-    const name = typeParameterName(promised ?? fn.type, fn);
-    if (name === undefined) return undefined;
-    let index = -1;
-    let via: 'value' | 'callback' | 'promise-callback' = 'value';
-    for (let i = 0; i < fn.parameters.length; i++) {
-      const p = fn.parameters[i]!;
-      if (!p.type || !mentionsName(p.type, name)) continue;
-      if (index >= 0 || p.dotDotDotToken) return undefined; // inferred from more than one place
-      index = i;
-      let t = p.type;
-      while (ts.isParenthesizedTypeNode(t)) t = t.type;
-      if (typeParameterName(t, fn) === name) via = 'value';
-      else if (ts.isFunctionTypeNode(t) && !t.parameters.some((q) => q.type && mentionsName(q.type, name))) {
-        const inner = promiseArgument(t.type);
-        if (typeParameterName(t.type, fn) === name) via = 'callback';
-        else if (inner && typeParameterName(inner, fn) === name) via = 'promise-callback';
-        else return undefined;
-      } else return undefined;
-    }
+  private passedThrough(call: ts.CallExpression, callee: Extract<Value, { t: 'fn' }>): Value | undefined {
+    const how = this.passThrough(callee);
+    if (!how) return undefined;
+    const { index, via, promised } = how;
     const arg = index >= 0 ? call.arguments[index] : undefined;
     if (!arg || ts.isSpreadElement(arg)) return undefined;
     let value: Value | undefined;
@@ -480,7 +508,7 @@ export class FileModel {
     else {
       const made = this.valueOf(arg);
       if (made?.t !== 'fn') return undefined;
-      value = made.file.returnValueOf(made.node);
+      value = this.returnValue(made);
       if (via === 'promise-callback') value = unwrapPromise(value);
     }
     if (!value) return undefined;
@@ -517,19 +545,26 @@ export class FileModel {
     const ctor = this.valueOf(e.expression);
     if (!ctor) return undefined;
     if (ctor.t === 'lib' && ctor.spec.ctor) return { t: 'db', kind: ctor.spec.ctor };
-    if (ctor.t === 'class') return { t: 'instance', node: ctor.node, file: ctor.file };
+    if (ctor.t === 'class') return instanceOf(ctor);
     return undefined;
   }
 
   // ── exports ─────────────────────────────────────────────────────────────────
 
-  private exportCache = new Map<string, Value | null>();
-
   exportValue(name: string): Value | undefined {
-    return memo(this.exportCache, name, () => this.computeExport(name));
+    return this.project.exportValueOf(this.path, name);
   }
 
-  private computeExport(name: string): Value | undefined {
+  /** Export `name`, detached (for `Project.exportValueOf`, which keeps it); an exception reads as unknown. */
+  computeExport(name: string): Value | undefined {
+    try {
+      return detach(this.findExport(name), this.project);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private findExport(name: string): Value | undefined {
     const sf = this.sourceFile;
     for (const st of sf.statements) {
       const exported = ts.canHaveModifiers(st) && ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
@@ -724,20 +759,78 @@ export class FileModel {
   }
 
   /** The project function a call invokes, if pglint can resolve it. */
-  calledFunction(call: ts.CallExpression | ts.NewExpression): { node: ts.FunctionLikeDeclaration; file: FileModel } | undefined {
+  calledFunction(call: ts.CallExpression | ts.NewExpression): FunctionRef | undefined {
     const v = this.valueOf(call.expression);
     if (ts.isNewExpression(call)) {
       if (v?.t !== 'class') return undefined;
-      const ctor = v.node.members.find(ts.isConstructorDeclaration);
-      return ctor ? { node: ctor, file: v.file } : undefined;
+      return this.ask(v, '|c', () => {
+        const ctor = v.node.members.find(ts.isConstructorDeclaration);
+        return ctor ? (detach({ t: 'fn', node: ctor, file: v.file }, this.project) as Extract<Value, { t: 'fn' }>) : undefined;
+      });
     }
-    if (v?.t === 'fn') return { node: v.node, file: v.file };
+    // A function of another file is detached (values.ts): its node and file are parsed again only if read.
+    if (v?.t === 'fn') return v;
     return undefined;
+  }
+
+  private readonly nodesAt = new Map<string, ts.Node>();
+
+  /** The node of this file with that range and kind (what a detached value names). */
+  nodeAt(pos: number, end: number, kind: ts.SyntaxKind): ts.Node {
+    const key = `${pos}.${end}.${kind}`;
+    let found = this.nodesAt.get(key);
+    if (found) return found;
+    let cur: ts.Node = this.sourceFile;
+    while (!found) {
+      if (cur.pos === pos && cur.end === end && cur.kind === kind) found = cur;
+      else {
+        const next: ts.Node | undefined = ts.forEachChild(cur, (c) => (c.pos <= pos && c.end >= end ? c : undefined));
+        if (!next) throw new Error(`no node ${kind} at ${pos}-${end} in ${this.path}`);
+        cur = next;
+      }
+    }
+    this.nodesAt.set(key, found);
+    return found;
   }
 
   isIterationCallback(fn: ts.Node): ts.CallExpression | undefined {
     return iterationCallOf(fn);
   }
+}
+
+/** How a generic project function hands back what it is given (see `FileModel.passedThrough`), or undefined. */
+function passThroughOf(fn: ts.FunctionLikeDeclaration): { index: number; via: 'value' | 'callback' | 'promise-callback'; promised: boolean } | undefined {
+  if (!fn.typeParameters?.length || !fn.type) return undefined;
+  const promised = promiseArgument(fn.type);
+  const name = typeParameterName(promised ?? fn.type, fn);
+  if (name === undefined) return undefined;
+  let index = -1;
+  let via: 'value' | 'callback' | 'promise-callback' = 'value';
+  for (let i = 0; i < fn.parameters.length; i++) {
+    const p = fn.parameters[i]!;
+    if (!p.type || !mentionsName(p.type, name)) continue;
+    if (index >= 0 || p.dotDotDotToken) return undefined; // inferred from more than one place
+    index = i;
+    let t = p.type;
+    while (ts.isParenthesizedTypeNode(t)) t = t.type;
+    if (typeParameterName(t, fn) === name) via = 'value';
+    else if (ts.isFunctionTypeNode(t) && !t.parameters.some((q) => q.type && mentionsName(q.type, name))) {
+      const inner = promiseArgument(t.type);
+      if (typeParameterName(t.type, fn) === name) via = 'callback';
+      else if (inner && typeParameterName(inner, fn) === name) via = 'promise-callback';
+      else return undefined;
+    } else return undefined;
+  }
+  return { index, via, promised: !!promised };
+}
+
+/** A call as a finding names it: its callee without spaces (`repo.findById`), the last 40 characters of a long one. */
+export function callLabel(call: ts.Node, sf: ts.SourceFile): string {
+  let node: ts.Node = call;
+  if (ts.isCallExpression(node)) node = node.expression;
+  if (ts.isTaggedTemplateExpression(node)) node = node.tag;
+  const text = node.getText(sf).replace(/\s+/g, '');
+  return text.length > 40 ? `…${text.slice(-38)}` : text;
 }
 
 // ── helpers ───────────────────────────────────────────────────────────────────
@@ -808,9 +901,9 @@ function sameValue(a: Value, b: Value): boolean {
     case 'method':
       return a.kind === (b as typeof a).kind && a.name === (b as typeof a).name;
     case 'module':
-      return a.file === (b as typeof a).file;
+      return pathOf(a) === pathOf(b as typeof a);
     default:
-      return (a as { node: ts.Node }).node === (b as { node: ts.Node }).node;
+      return nodeKey(a) === nodeKey(b as typeof a);
   }
 }
 

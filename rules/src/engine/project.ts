@@ -7,9 +7,11 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 import { foldComponents } from './graph';
 import { parse, isSourceFile } from './parse';
-import { FileModel, iterationCallOf } from './model';
+import { callLabel, FileModel, iterationCallOf, type FunctionRef } from './model';
+import { staticText } from './sqltext';
+import { isDetached, nodeKey, pathOf, type ModelSource, type Value } from './values';
 import { resolveIdentifier } from './scope';
-import { DB_MODULES, libraryForModule, type LibraryModel } from './libraries';
+import { DB_MODULES, libraryForModule, type LibId, type LibraryModel } from './libraries';
 import { formatMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule';
 import type { Finding, Language } from './types';
 import type { ResolvedConfig } from '../config-types';
@@ -74,6 +76,8 @@ interface FileEntry {
   imports?: string[];
   /** Resolved project-relative imports (absolute paths). */
   deps?: string[];
+  /** How many times it was parsed: more than once when asked for again after its model was released. */
+  parses?: number;
   /** The names its export statements name (`scanExports`), or 'all' when it may export anything. */
   exportNames?: ReadonlySet<string> | 'all';
 }
@@ -110,6 +114,9 @@ const ODD_SEGMENT = /\/\.{0,2}(?:\/|$)/;
 
 /** What the early phase of `lintSteps` returns when the rules that read the schema are still to run. */
 const PARTIAL = Symbol('partial lint');
+/** `Project.fact`: a key worked out to nothing, and a key being worked out. */
+const NO_ANSWER = Symbol('no answer');
+const IN_PROGRESS = Symbol('in progress');
 
 /**
  * `export * from`, `export =`, a destructuring export, several declarators on the export's line
@@ -174,9 +181,24 @@ export class Project {
   private readonly aliasConfigFiles = new Set<string>();
   /** The monorepo's workspace packages by name (engine/workspaces.ts), read on the first bare import. */
   private workspaces?: Map<string, WorkspacePackage>;
-  /** Weak: a released model's functions (and what only they point to) can be collected. */
-  private summaryCache = new WeakMap<ts.Node, QuerySite | null>();
-  private readonly summaryInProgress = new Set<ts.Node>();
+  /**
+   * What the project worked out about a file's values and functions that other files ask for (exports, members,
+   * what a function returns, its first query), by the file it is about: plain data and detached values (values.ts
+   * `detach`), so the file's tree can be released once linted and later importers still get their answers without
+   * parsing it again. A file's facts go when it or a file it imports (directly or not) changes.
+   */
+  private facts = new Map<string, Map<string, unknown>>();
+  /** Models parsed and not released (so `releaseAll` need not go over every file). */
+  private readonly alive = new Set<FileEntry>();
+  /**
+   * Models `releaseAll` keeps, least recently used first: files parsed a third time, because files linted after
+   * them asked twice for something no fact answered (a hub: a base class, the models' index, a barrel). Most files
+   * are asked again once or not at all; keeping those would only age their trees into the old generation.
+   */
+  private readonly kept = new Set<FileEntry>();
+  /** How many such models `releaseAll` keeps at most, and after how many parses (bench/RESULTS.md, ninth session). */
+  static readonly KEPT_MODELS = 64;
+  static readonly KEEP_AFTER_PARSES = 3;
 
   /** Files parsed so far (for benchmarks and debugging: `PGLINT_DEBUG=1` prints it per thread). */
   parsed = 0;
@@ -202,7 +224,7 @@ export class Project {
       }
       this.reachCache.clear();
       this.loadsCodeCache.clear();
-      this.summaryCache = new WeakMap();
+      this.facts.clear();
     }
   }
 
@@ -396,8 +418,16 @@ export class Project {
     // Files they import are unaffected, so an edit re-parses only the file and its dependents.
     const known = paths.filter((p) => this.files.has(p));
     const dependents = known.length ? this.dependentsOfAll(known) : [];
-    for (const p of paths) this.files.delete(p);
-    for (const d of dependents) this.release(d);
+    for (const p of paths) {
+      const e = this.files.get(p);
+      if (e) {
+        this.alive.delete(e);
+        this.kept.delete(e);
+      }
+      this.files.delete(p);
+      this.facts.delete(p);
+    }
+    for (const d of dependents) this.forget(d);
     // Resolved imports may change when a file appears or disappears, reach when its imports change.
     if (!sameImports) {
       // What each parsed file's imports resolved to (the memo still answers as its model saw it).
@@ -420,9 +450,8 @@ export class Project {
         const now = this.depsOf(f);
         return now.length !== old.length || now.some((d, i) => d !== old[i]);
       }).map(([f]) => f);
-      if (changed.length) for (const d of [...changed, ...this.dependentsOfAll(changed)]) this.release(d);
+      if (changed.length) for (const d of [...changed, ...this.dependentsOfAll(changed)]) this.forget(d);
     }
-    this.summaryCache = new WeakMap();
   }
 
   /**
@@ -436,7 +465,63 @@ export class Project {
     if (e?.model) {
       e.model = undefined;
       e.tooDeep = undefined;
+      this.alive.delete(e);
+      this.kept.delete(e);
     }
+  }
+
+  /** `release`, and what the project learnt of the file (its facts): for a file whose imports changed meaning. */
+  private forget(absPath: string): void {
+    this.release(absPath);
+    this.facts.delete(absolute(absPath));
+  }
+
+  /**
+   * Releases the models, keeping the facts (a batch lint, between two files): what later files ask of these is
+   * answered from the facts, or by parsing the file again. The files asked for again and again (`kept`) stay, up to
+   * `KEPT_MODELS`.
+   */
+  releaseAll(): void {
+    for (const e of this.alive) {
+      if (this.kept.has(e)) continue;
+      e.model = undefined;
+      e.tooDeep = undefined;
+      this.alive.delete(e);
+    }
+    for (const e of this.kept) {
+      if (this.kept.size <= Project.KEPT_MODELS) break;
+      this.kept.delete(e);
+      this.alive.delete(e);
+      e.model = undefined;
+      e.tooDeep = undefined;
+    }
+  }
+
+  /**
+   * The answer to `key` about file `file`, worked out once by `compute` (which must return plain data or detached
+   * values). A key asked again while being worked out reads as undefined, which cuts cycles; an exception leaves
+   * nothing behind.
+   */
+  fact<T>(file: string, key: string, compute: () => T | undefined): T | undefined {
+    let byKey = this.facts.get(file);
+    if (!byKey) this.facts.set(file, (byKey = new Map()));
+    const known = byKey.get(key);
+    if (known !== undefined) return known === NO_ANSWER || known === IN_PROGRESS ? undefined : (known as T);
+    byKey.set(key, IN_PROGRESS);
+    let answer: T | undefined;
+    try {
+      answer = compute();
+    } catch (err) {
+      byKey.delete(key);
+      throw err;
+    }
+    byKey.set(key, answer === undefined ? NO_ANSWER : answer);
+    return answer;
+  }
+
+  /** The value of export `name` of a project file (a fact: see `fact`). */
+  exportValueOf(absPath: string, name: string): Value | undefined {
+    return this.fact(absPath, `x${name}`, () => this.model(absPath)?.computeExport(name));
   }
 
   /** The text of a file (overlay first), or undefined. */
@@ -470,9 +555,16 @@ export class Project {
       this.previousTrees.delete(p);
       const { sourceFile, syntaxErrors, tooDeep } = parse(p, e.text, previous);
       this.parsed++;
+      e.parses = (e.parses ?? 0) + 1;
+      if (e.parses >= Project.KEEP_AFTER_PARSES) this.kept.add(e);
       e.tooDeep = tooDeep;
       // A file too deep to analyse gets an empty model: importers see no exports instead of crashing on it.
       e.model = new FileModel(p, tooDeep ? '' : e.text, sourceFile, this, syntaxErrors);
+      this.alive.add(e);
+    } else if (this.kept.has(e)) {
+      // Most recently used last.
+      this.kept.delete(e);
+      this.kept.add(e);
     }
     return e.model;
   }
@@ -761,19 +853,17 @@ export class Project {
   // ── function summaries ─────────────────────────────────────────────────────
 
   /** The first query a project function performs, directly or through the functions it calls (across files). */
-  querySiteOf(fn: ts.FunctionLikeDeclaration, file: FileModel): QuerySite | undefined {
-    const cached = this.summaryCache.get(fn);
-    if (cached !== undefined) return cached ?? undefined;
-    if (this.summaryInProgress.has(fn)) return undefined;
-    this.summaryInProgress.add(fn);
-    let result: QuerySite | undefined;
-    try {
-      result = computeQuerySite(fn, file, this);
-    } finally {
-      this.summaryInProgress.delete(fn);
-    }
-    this.summaryCache.set(fn, result ?? null);
-    return result;
+  querySiteOf(fn: FunctionRef): QuerySite | undefined {
+    return this.functionFact(fn, '|q', () => computeQuerySite(fn.node, fn.file, this));
+  }
+
+  /**
+   * A fact about a project function (see `fact`) that `compute` works out from its node: asked again, by any file,
+   * it needs no parse of the function's file. The answer must be plain data or detached values.
+   */
+  functionFact<T>(fn: FunctionRef, what: string, compute: () => T | undefined): T | undefined {
+    const v = fn as Extract<Value, { t: 'fn' }>;
+    return this.fact(isDetached(v) ? pathOf(v) : fn.file.path, nodeKey(v) + what, compute);
   }
 
   /**
@@ -785,7 +875,7 @@ export class Project {
       let fn: ts.Expression = arg;
       while (ts.isParenthesizedExpression(fn)) fn = fn.expression;
       if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && runsWithEnclosing(fn, file)) {
-        const site = this.querySiteOf(fn, file);
+        const site = this.querySiteOf({ node: fn, file });
         if (site) return site;
       }
     }
@@ -922,11 +1012,58 @@ export class Project {
   }
 }
 
-export interface QuerySite {
-  file: FileModel;
-  node: ts.Node;
-  /** A query the library batches when several are made in the same tick (Prisma's findUnique). */
-  batched?: boolean;
+/**
+ * A query a function performs (its summary): where it is, as plain data. `file` and `node` resolve through the
+ * project, parsing the file again if it was released; the project keeps what rules work out from them as facts.
+ */
+export class QuerySite {
+  readonly path: string;
+  readonly pos: number;
+  readonly end: number;
+  private readonly kind: ts.SyntaxKind;
+  /** Where the call starts, trivia excluded. */
+  readonly start: number;
+  /** How a finding names the call (`callLabel`). */
+  readonly label: string;
+  /** The database call: its library, kind of receiver, method and whether it reads or writes. */
+  readonly call?: { lib: LibId; kind: string; method: string; op?: 'read' | 'write' };
+  /** Its SQL text when known statically, or a tagged template's text up to its first value. */
+  readonly sql?: string;
+  private readonly source: ModelSource;
+
+  constructor(file: FileModel, node: ts.Node, readonly batched?: boolean) {
+    this.path = file.path;
+    this.pos = node.pos;
+    this.end = node.end;
+    this.kind = node.kind;
+    this.start = node.getStart(file.sourceFile);
+    this.label = callLabel(node, file.sourceFile);
+    const call = file.dbCallAt(node);
+    if (call) {
+      this.call = { lib: call.lib, kind: call.kind, method: call.method, op: call.op };
+      if (call.sqlArg) this.sql = staticText(call.sqlArg, file);
+      else if (ts.isTaggedTemplateExpression(call.node)) {
+        const t = call.node.template;
+        this.sql = ts.isNoSubstitutionTemplateLiteral(t) ? t.text : t.head.text;
+      }
+    }
+    this.source = file.project;
+  }
+
+  get file(): FileModel {
+    const m = this.source.model(this.path);
+    if (!m) throw new Error(`${this.path} is no longer readable`);
+    return m;
+  }
+
+  get node(): ts.Node {
+    return this.file.nodeAt(this.pos, this.end, this.kind);
+  }
+
+  /** The call's identity across parses (for `Project.fact`). */
+  get key(): string {
+    return `${this.pos}.${this.end}.${this.kind}`;
+  }
 }
 
 /**
@@ -1053,15 +1190,16 @@ function computeQuerySite(fn: ts.FunctionLikeDeclaration, file: FileModel, proje
       const c = file.dbCallAt(n);
       if (c?.executes) {
         if (!c.spec.autoBatched) {
-          found = { file, node: n };
+          found = new QuerySite(file, n);
           return;
         }
-        batched ??= { file, node: n, batched: true };
+        batched ??= new QuerySite(file, n, true);
       }
       if (ts.isCallExpression(n)) {
         const target = file.calledFunction(n);
-        if (target && target.node !== fn) {
-          const inner = project.querySiteOf(target.node, target.file);
+        // The function itself reads as no query (Project.fact cuts the cycle).
+        if (target) {
+          const inner = project.querySiteOf(target);
           if (inner && !inner.batched) {
             found = inner;
             return;

@@ -18,8 +18,6 @@ export interface Binding {
   constant: boolean;
 }
 
-const scopeCache = new WeakMap<ts.Node, Map<string, Binding>>();
-
 function addBindingName(
   map: Map<string, Binding>,
   name: ts.BindingName,
@@ -78,12 +76,20 @@ function collectStatements(map: Map<string, Binding>, statements: readonly ts.St
   }
 }
 
+/**
+ * A scope's bindings are kept on the scope node itself (`pglintScope`), so they go with the tree. A module-level
+ * `WeakMap` keyed by node did the same job but, as measured, held every tree through young-generation collections
+ * (the map is old, and each value points back into its key's tree): every tree was promoted and waited for a full
+ * collection (bench/RESULTS.md, ninth session: scavenges took 2.9 s of a 9 s run on the generated corpus, 0.5 s after).
+ */
+type ScopeNode = ts.Node & { pglintScope?: Map<string, Binding> };
+
 /** Declarations a node introduces for its own scope, or undefined if the node is not a scope. */
 function scopeBindings(node: ts.Node): Map<string, Binding> | undefined {
   // Whether a node is a scope depends only on its kind (but for a class expression's name): most ancestors
   // walked by resolveName are not, and are answered without a cache lookup.
   if (notScopeKinds[node.kind]) return undefined;
-  const cached = scopeCache.get(node);
+  const cached = (node as ScopeNode).pglintScope;
   if (cached) return cached;
   let map: Map<string, Binding> | undefined;
   if (ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node)) {
@@ -114,7 +120,7 @@ function scopeBindings(node: ts.Node): Map<string, Binding> | undefined {
   } else if (ts.isClassExpression(node) && node.name) {
     map = new Map([[node.name.text, { kind: 'class' as const, name: node.name, decl: node, path: [], constant: true }]]);
   }
-  if (map) scopeCache.set(node, map);
+  if (map) (node as ScopeNode).pglintScope = map;
   else if (node.kind !== ts.SyntaxKind.ClassExpression) notScopeKinds[node.kind] = true;
   return map;
 }

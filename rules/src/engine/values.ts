@@ -25,3 +25,99 @@ export function dbKind(v: Value | undefined): string | undefined {
   const u = unwrapPromise(v);
   return u && u.t === 'db' ? u.kind : undefined;
 }
+
+/** What a detached value needs of the project: a file's model, parsed again if it was released. */
+export interface ModelSource {
+  model(absPath: string): FileModel | undefined;
+}
+
+type NodeValueKind = 'fn' | 'class' | 'instance' | 'object';
+type NodeValue = Extract<Value, { node: ts.Node }>;
+
+/**
+ * A value naming a node of a project file without holding the file's tree: `node` and `file` resolve through the
+ * project on each use, parsing the file again if its model was released. What the project remembers across lints
+ * (`Project.fact`: exports, members, summaries) holds these, so a file's tree can go once the file is linted.
+ */
+export class DetachedNode {
+  private keyText?: string;
+  constructor(
+    readonly t: NodeValueKind,
+    readonly path: string,
+    readonly pos: number,
+    readonly end: number,
+    readonly kind: ts.SyntaxKind,
+    readonly source: ModelSource,
+  ) {}
+
+  get file(): FileModel {
+    const m = this.source.model(this.path);
+    if (!m) throw new Error(`${this.path} is no longer readable`);
+    return m;
+  }
+
+  get node(): ts.Node {
+    return this.file.nodeAt(this.pos, this.end, this.kind);
+  }
+
+  /** The node's identity across parses of the same text. */
+  get key(): string {
+    return (this.keyText ??= nodeKeyOf(this.path, this.pos, this.end, this.kind));
+  }
+}
+
+/** `import * as m from './m'` without holding m's tree. */
+export class DetachedModule {
+  readonly t = 'module';
+  constructor(readonly path: string, private readonly source: ModelSource) {}
+  get file(): FileModel {
+    const m = this.source.model(this.path);
+    if (!m) throw new Error(`${this.path} is no longer readable`);
+    return m;
+  }
+}
+
+function nodeKeyOf(path: string, pos: number, end: number, kind: ts.SyntaxKind): string {
+  return `${path}#${pos}.${end}.${kind}`;
+}
+
+/** The path of the file a node value or module value lives in, without parsing it. */
+export function pathOf(v: NodeValue | Extract<Value, { t: 'module' }>): string {
+  return v instanceof DetachedNode || v instanceof DetachedModule ? v.path : v.file.path;
+}
+
+/** A node value's identity (its file and its node's range and kind), the same for its detached copy. */
+export function nodeKey(v: NodeValue): string {
+  return v instanceof DetachedNode ? v.key : nodeKeyOf(v.file.path, v.node.pos, v.node.end, v.node.kind);
+}
+
+/** Whether `v` names its node without holding its tree. */
+export function isDetached(v: Value): boolean {
+  return v instanceof DetachedNode || v instanceof DetachedModule;
+}
+
+/** `v` with every node and module it names detached (see DetachedNode): safe to keep after its files are released. */
+export function detach(v: Value | undefined, source: ModelSource): Value | undefined {
+  if (!v) return v;
+  switch (v.t) {
+    case 'promise': {
+      const of = detach(v.of, source)!;
+      return of === v.of ? v : { t: 'promise', of };
+    }
+    case 'fn':
+    case 'class':
+    case 'instance':
+    case 'object':
+      return v instanceof DetachedNode ? v : (new DetachedNode(v.t, v.file.path, v.node.pos, v.node.end, v.node.kind, source) as unknown as Value);
+    case 'module':
+      return v instanceof DetachedModule ? v : (new DetachedModule(v.file.path, source) as unknown as Value);
+    default:
+      return v;
+  }
+}
+
+/** The instances of a class value, detached when it is. */
+export function instanceOf(cls: Extract<Value, { t: 'class' }>): Value {
+  if (cls instanceof DetachedNode) return new DetachedNode('instance', cls.path, cls.pos, cls.end, cls.kind, cls.source) as unknown as Value;
+  return { t: 'instance', node: cls.node, file: cls.file };
+}

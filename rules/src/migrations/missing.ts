@@ -18,6 +18,7 @@
 import * as ts from 'typescript';
 import { parseSync } from 'libpg-query';
 import type { FileModel } from '../engine/model';
+import { forwardedSqlParam } from '../engine/summaries';
 import type { Fix, Language } from '../engine/types';
 import { resolveIdentifier } from '../engine/scope';
 import { forEachReturn } from '../engine/model';
@@ -216,51 +217,6 @@ export function sqlSiteOf(expr: ts.Expression, model: FileModel): SqlSite | unde
 
 // ── wrapper functions ──────────────────────────────────────────────────────────
 
-const forwardCache = new WeakMap<ts.Node, number>();
-
-/** Index of the parameter a project function passes on as SQL text to a database call (directly or through another wrapper), or -1. */
-function forwardedSqlParam(fn: ts.FunctionLikeDeclaration, file: FileModel, depth = 0): number {
-  const cached = forwardCache.get(fn);
-  if (cached !== undefined) return cached;
-  forwardCache.set(fn, -1);
-  if (depth > 3 || !fn.body) return -1;
-  const paramIndex = (arg: ts.Expression | undefined): number => {
-    const a = arg && strip(arg);
-    if (!a || !ts.isIdentifier(a)) return -1;
-    const b = resolveIdentifier(a);
-    if (!b || b.kind !== 'param' || b.path.length || !ts.isParameter(b.decl) || b.decl.parent !== fn) return -1;
-    return fn.parameters.indexOf(b.decl);
-  };
-  let found = -1;
-  for (const c of file.dbCalls()) {
-    if (c.node.pos < fn.body.pos || c.node.end > fn.body.end || !c.sqlArg) continue;
-    const k = paramIndex(c.sqlArg);
-    if (k >= 0) {
-      found = k;
-      break;
-    }
-  }
-  if (found < 0) {
-    const visit = (n: ts.Node): void => {
-      if (found >= 0) return;
-      if (ts.isCallExpression(n) && !file.dbCallAt(n)) {
-        const target = file.calledFunction(n);
-        if (target && target.node !== fn) {
-          const k = forwardedSqlParam(target.node, target.file, depth + 1);
-          if (k >= 0) {
-            const p = paramIndex(n.arguments[k]);
-            if (p >= 0) found = p;
-          }
-        }
-      }
-      ts.forEachChild(n, visit);
-    };
-    visit(fn.body);
-  }
-  forwardCache.set(fn, found);
-  return found;
-}
-
 /** Every statically known SQL text of a file (database calls, tagged templates, project wrappers). */
 export function collectSqlSites(model: FileModel): SqlSite[] {
   const out: SqlSite[] = [];
@@ -280,7 +236,7 @@ export function collectSqlSites(model: FileModel): SqlSite[] {
     if (!n.arguments.length || model.dbCallAt(n)) continue;
     const target = model.calledFunction(n);
     if (target) {
-      const k = forwardedSqlParam(target.node, target.file);
+      const k = forwardedSqlParam(model.project, target);
       if (k >= 0) add(n.arguments[k]);
     }
   }

@@ -8,7 +8,7 @@ import { enclosingLoop, sameOnEveryIteration, type LoopContext } from '../engine
 import { isTestFile } from '../engine/parse';
 import { isSqlParserReady, parseSql, walkSqlAst } from '../engine/sqlparse';
 import { staticText } from '../engine/sqltext';
-import type { DbCall, FileModel } from '../engine/model';
+import { callLabel, type DbCall, type FileModel } from '../engine/model';
 import type { Fix, Language, RelatedLocation } from '../engine/types';
 import { kindSpec, type LibId } from '../engine/libraries';
 
@@ -124,13 +124,6 @@ const BULK_HINT: Record<Language, string> = {
 };
 
 
-function callLabel(call: ts.Node, sf: ts.SourceFile): string {
-  let node: ts.Node = call;
-  if (ts.isCallExpression(node)) node = node.expression;
-  if (ts.isTaggedTemplateExpression(node)) node = node.tag;
-  const text = node.getText(sf).replace(/\s+/g, '');
-  return text.length > 40 ? `…${text.slice(-38)}` : text;
-}
 
 /**
  * `for (const ids of chunks) await knex('t').whereIn('id', ids)` or `pool.query('… = ANY($1)', [ids])`: each turn
@@ -193,14 +186,6 @@ function runsLoadedCode(node: ts.Node, file: FileModel, depth = LOADED_CODE_DEPT
     return ts.forEachChild(n, visit) ?? false;
   };
   return ts.forEachChild(node, visit) ?? false;
-}
-
-/** Statically known SQL that has no batched form (DDL, session/transaction control). */
-function isKnownNonBatchable(call: DbCall, file: FileModel): boolean {
-  if (kindSpec(call.kind)?.ddl) return true;
-  if (!call.sqlArg && !ts.isTaggedTemplateExpression(call.node)) return false;
-  if (call.sqlArg && staticText(call.sqlArg, file) === undefined) return false;
-  return isNonBatchableSql(call, file);
 }
 
 function isNonBatchableSql(call: DbCall, file: FileModel): boolean {
@@ -525,7 +510,7 @@ export default defineRule<MessageId>({
         answer = file.queryCalls().filter((c) => within(c.node)).length === 1 &&
           !file.callExpressions().some((n) => within(n) && !file.dbCallAt(n) && (() => {
             const target = file.calledFunction(n);
-            return !!target && !!ctx.project.querySiteOf(target.node, target.file);
+            return !!target && !!ctx.project.querySiteOf(target);
           })());
         onlyQueryMemo.set(loop.loop, answer);
       }
@@ -557,13 +542,15 @@ export default defineRule<MessageId>({
         const target = loop && !loop.sequentialReason && !runnerLoops.has(loop.loop) ? file.calledFunction(n) : undefined;
         if (target && loop) {
           {
-            const site = ctx.project.querySiteOf(target.node, target.file) ?? ctx.project.callbackQuerySite(n, file);
-            const siteCall = site ? site.file.dbCallAt(site.node) : undefined;
-            if (site && !(siteCall && isKnownNonBatchable(siteCall, site.file)) && !isRunner(loop.loop)) {
+            const site = ctx.project.querySiteOf(target) ?? ctx.project.callbackQuerySite(n, file);
+            // Statically known SQL that has no batched form (DDL, session/transaction control). The site is plain
+            // data: its file may have been released since.
+            const nonBatchable = !!site?.call && (!!kindSpec(site.call.kind)?.ddl || (site.sql !== undefined && NON_BATCHABLE.test(site.sql)));
+            if (site && !nonBatchable && !isRunner(loop.loop)) {
               const related: RelatedLocation[] = [{
-                file: site.file.path,
-                start: site.node.getStart(site.file.sourceFile),
-                end: site.node.getEnd(),
+                file: site.path,
+                start: site.start,
+                end: site.end,
                 message: ctx.language === 'fr' ? 'La requête exécutée à chaque itération' : 'The query run on every iteration',
               }];
               ctx.report({
@@ -571,8 +558,8 @@ export default defineRule<MessageId>({
                 messageId: 'indirectQueryInLoop',
                 data: {
                   call: callLabel(n, sf),
-                  via: callLabel(site.node, site.file.sourceFile),
-                  hint: hint(siteCall?.lib ?? 'pg', siteCall?.op ?? 'read', ctx.language, siteCall?.method),
+                  via: site.label,
+                  hint: hint(site.call?.lib ?? 'pg', site.call?.op ?? 'read', ctx.language, site.call?.method),
                 },
                 related,
               });

@@ -8,6 +8,7 @@ import { analyseSql, isRequestInput, isSafeValue, type BuiltSql, type Piece } fr
 import { parseSql, walkSqlAst } from '../engine/sqlparse';
 import { referencesTo, resolveIdentifier } from '../engine/scope';
 import { enclosingFunctionOrFile } from '../engine/model';
+import { sqlSinkOf } from '../engine/summaries';
 import type { DbCall, FileModel } from '../engine/model';
 import type { Fix, RelatedLocation } from '../engine/types';
 
@@ -156,7 +157,8 @@ export default defineRule<MessageId>({
       if (file.dbCallAt(n)) continue;
       const target = file.calledFunction(n);
       if (target) {
-        const sink = sqlSinkParam(target.node, target.file);
+        // A fact of the project: a helper of another file is not parsed again for each caller.
+        const sink = sqlSinkOf(ctx.project, target);
         if (sink && n.arguments[sink.index]) {
           checkSink({ ...sink.call, node: n, sqlArg: n.arguments[sink.index], valuesArg: sink.valuesIndex !== undefined ? n.arguments[sink.valuesIndex] : undefined }, n.arguments[sink.index]!);
         }
@@ -176,35 +178,6 @@ function formOf(call: DbCall, fr: boolean): string {
   if (call.kind.startsWith('typeorm.QueryBuilder')) return fr ? '`:nom` avec un objet de paramètres' : '`:name` with a parameters object';
   if (call.kind.startsWith('sequelize')) return fr ? '`replacements` ou `bind`' : '`replacements` or `bind`';
   return fr ? '`$1` avec un tableau de valeurs' : '`$1` with a values array';
-}
-
-const sinkCache = new WeakMap<ts.Node, { index: number; valuesIndex?: number; call: DbCall } | null>();
-
-/** `function run(text, params) { return pool.query(text, params) }`: parameter `text` reaches a query API unchanged. */
-function sqlSinkParam(fn: ts.FunctionLikeDeclaration, file: FileModel): { index: number; valuesIndex?: number; call: DbCall } | undefined {
-  const cached = sinkCache.get(fn);
-  if (cached !== undefined) return cached ?? undefined;
-  sinkCache.set(fn, null);
-  let result: { index: number; valuesIndex?: number; call: DbCall } | undefined;
-  if (fn.body) {
-    for (const call of file.dbCalls()) {
-      if (!call.sqlArg || call.node.pos < fn.body.pos || call.node.end > fn.body.end) continue;
-      const arg = call.sqlArg;
-      if (!ts.isIdentifier(arg)) continue;
-      const b = resolveIdentifier(arg);
-      if (!b || b.kind !== 'param' || b.path.length || b.decl.parent !== fn) continue;
-      const index = fn.parameters.indexOf(b.decl as ts.ParameterDeclaration);
-      let valuesIndex: number | undefined;
-      if (call.valuesArg && ts.isIdentifier(call.valuesArg)) {
-        const vb = resolveIdentifier(call.valuesArg);
-        if (vb?.kind === 'param' && vb.decl.parent === fn) valuesIndex = fn.parameters.indexOf(vb.decl as ts.ParameterDeclaration);
-      }
-      result = { index, valuesIndex, call };
-      break;
-    }
-  }
-  sinkCache.set(fn, result ?? null);
-  return result;
 }
 
 // ── the parameterise fix ─────────────────────────────────────────────────────
