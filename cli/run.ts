@@ -582,7 +582,10 @@ class Linter {
     const workerSet = new Set(workerFiles);
     for (const file of misses) if (!workerSet.has(file)) this.lintHere(project, file, results);
     for (let r = claim(ranges, pool.size); r; r = claim(ranges, pool.size)) {
-      for (let i = r[0]; i < r[1]; i++) this.lintHere(project, workerFiles[i]!, results);
+      for (let i = r[0]; i < r[1]; i++) {
+        this.lintHere(project, workerFiles[i]!, results);
+        project.releaseAll();
+      }
     }
     const t3 = Date.now();
     for (const { text, ...r } of await running) {

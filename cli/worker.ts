@@ -255,10 +255,18 @@ export async function workerMain(port: MessagePort): Promise<void> {
     if (result.findings.length) result.text = project.textOf(result.file);
     results.push(result);
   };
-  for (const i of early.keys()) lint(i);
+  // Models are kept between the two halves of an early lint (the second reads the same tree), then released after
+  // each file as in one thread (cli/run.ts lintAllHere).
+  for (const i of early.keys()) {
+    lint(i);
+    project.releaseAll();
+  }
   early.clear();
   for (let range = claim(job.ranges, job.index); range; range = claim(job.ranges, job.index)) {
-    for (let i = range[0]; i < range[1]; i++) lint(i);
+    for (let i = range[0]; i < range[1]; i++) {
+      lint(i);
+      project.releaseAll();
+    }
   }
   port.postMessage({ type: 'results', results, parsed: project.parsed } satisfies FromWorker);
 }
