@@ -342,6 +342,9 @@ export function dependenciesFirst(files: readonly string[], deps: (file: string)
   return out;
 }
 
+/** How many of the linted files must import a file for its model to stay until the last of them is linted. */
+export const HUB_IMPORTERS = 8;
+
 class Linter {
   private engine?: Engine;
   private project?: EngineProject;
@@ -521,10 +524,27 @@ class Linter {
     const order = dependenciesFirst(analysed, (f) => project.depsOf(f));
     const inOrder = new Set(order);
     for (const file of files) if (!inOrder.has(file)) this.lintHere(project, file, results);
-    for (const file of order) {
-      this.lintHere(project, file, results);
-      project.releaseAll();
+    // A file imported by many of them is asked something different by each (a model's members, a barrel's names):
+    // it stays parsed until the last of them is linted.
+    const importers = new Map<string, number>();
+    const lastImporter = new Map<string, number>();
+    order.forEach((f, i) => {
+      for (const d of project.depsOf(f)) {
+        importers.set(d, (importers.get(d) ?? 0) + 1);
+        lastImporter.set(d, i);
+      }
+    });
+    const unpinAfter: string[][] = order.map(() => []);
+    for (const [f, n] of importers) {
+      if (n < HUB_IMPORTERS) continue;
+      project.pin(f);
+      unpinAfter[lastImporter.get(f)!]!.push(f);
     }
+    order.forEach((file, i) => {
+      this.lintHere(project, file, results);
+      for (const hub of unpinAfter[i]!) project.release(hub);
+      project.releaseAll();
+    });
     if (this.s.io.env.PGLINT_DEBUG === '1') this.s.io.stderr.write(`pglint: one thread: ${project.parsed} files parsed for ${order.length} analysed, each model released after its lint\n`);
   }
 

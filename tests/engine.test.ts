@@ -501,4 +501,19 @@ describe('facts: what a linted file tells the files linted after it', () => {
     // Each use file asks for another export: hub.ts is parsed again for use0 and use1, then kept.
     expect(project.parsed - before).toBe(10 + 2);
   });
+
+  it('a pinned file stays parsed through releaseAll until it is released', () => {
+    const project = projectOf(files);
+    project.pin(abs('repo.ts'));
+    project.lintFile(abs('repo.ts'));
+    project.releaseAll();
+    const before = project.parsed;
+    expect(inLoops(project.lintFile(abs('a.ts')).findings)).toHaveLength(2);
+    expect(project.parsed - before).toBe(1); // a.ts only: repo.ts answers from its live model
+    project.release(abs('repo.ts'));
+    project.releaseAll();
+    project.lintFile(abs('b.ts'));
+    project.model(abs('repo.ts'));
+    expect(project.parsed - before).toBe(3); // b.ts, and repo.ts again: no longer pinned
+  });
 });

@@ -76,6 +76,8 @@ interface FileEntry {
   imports?: string[];
   /** Resolved project-relative imports (absolute paths). */
   deps?: string[];
+  /** Kept by `releaseAll` until `release` (`pin`). */
+  pinned?: boolean;
   /** How many times it was parsed: more than once when asked for again after its model was released. */
   parses?: number;
   /** The names its export statements name (`scanExports`), or 'all' when it may export anything. */
@@ -462,6 +464,7 @@ export class Project {
    */
   release(absPath: string): void {
     const e = this.files.get(absolute(absPath));
+    if (e) e.pinned = undefined;
     if (e?.model) {
       e.model = undefined;
       e.tooDeep = undefined;
@@ -477,13 +480,22 @@ export class Project {
   }
 
   /**
+   * Keeps a file's model through `releaseAll` until `release(absPath)`: a file many others import (a base class,
+   * the models' index), which each importer asks something else (cli/run.ts `lintAllHere`).
+   */
+  pin(absPath: string): void {
+    const e = this.entry(absPath);
+    if (e) e.pinned = true;
+  }
+
+  /**
    * Releases the models, keeping the facts (a batch lint, between two files): what later files ask of these is
-   * answered from the facts, or by parsing the file again. The files asked for again and again (`kept`) stay, up to
-   * `KEPT_MODELS`.
+   * answered from the facts, or by parsing the file again. Pinned files stay, and so do the files asked for again
+   * and again (`kept`), up to `KEPT_MODELS`.
    */
   releaseAll(): void {
     for (const e of this.alive) {
-      if (this.kept.has(e)) continue;
+      if (this.kept.has(e) || e.pinned) continue;
       e.model = undefined;
       e.tooDeep = undefined;
       this.alive.delete(e);
