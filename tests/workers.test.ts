@@ -237,4 +237,23 @@ describe('how many threads a cold run uses, left to itself (no PGLINT_WORKERS)',
       expect(stderr).not.toContain('pglint: one thread');
     } else expect(stderr).toContain(oneThread);
   }, 120_000);
+
+  it('one thread keeps the models of the files linted last: a repository is still parsed when its service follows it', () => {
+    const files: Record<string, string> = {
+      'package.json': '{"name":"p"}',
+      'src/db.ts': "import { Pool } from 'pg';\nexport const pool = new Pool();\n",
+    };
+    // 40 repositories, each imported by one service that calls it in a loop: dependencies first, each service comes
+    // right after its repository, which its lint asks about (nothing the repository's own lint worked out).
+    for (let i = 0; i < 40; i++) {
+      files[`src/repo${i}.ts`] = `import { pool } from './db';\nexport const find${i} = (id: number) => pool.query('SELECT * FROM t WHERE id = $1', [id]);\n`;
+      files[`src/service${i}.ts`] = `import { find${i} } from './repo${i}';\nexport async function all${i}(ids: number[]) {\n  for (const id of ids) await find${i}(id);\n}\n`;
+    }
+    const dir = writeFiles(tmp('pglint-recent-'), files);
+    const stderr = run(dir);
+    // 81 parses: without the models of the last files linted (RECENT_MODELS), each repository would be parsed again.
+    expect(stderr).toContain('pglint: one thread: 81 files parsed for 81 analysed');
+    const r = spawnSync(process.execPath, [BIN, '.', '--no-cache', '--format', 'json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    expect(JSON.parse(r.stdout).flatMap((f: { messages: { ruleId: string }[] }) => f.messages.map((m) => m.ruleId)).filter((id: string) => id === 'no-query-in-loop')).toHaveLength(40);
+  }, 120_000);
 });

@@ -488,6 +488,12 @@ export class Project {
     if (e) e.pinned = true;
   }
 
+  /** Undoes `pin`: the model goes at the next `releaseAll`. */
+  unpin(absPath: string): void {
+    const e = this.files.get(absolute(absPath));
+    if (e) e.pinned = undefined;
+  }
+
   /**
    * Releases the models, keeping the facts (a batch lint, between two files): what later files ask of these is
    * answered from the facts, or by parsing the file again. Pinned files stay, and so do the files asked for again
