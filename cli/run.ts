@@ -345,10 +345,11 @@ export function dependenciesFirst(files: readonly string[], deps: (file: string)
 /** How many of the linted files must import a file for its model to stay until the last of them is linted. */
 export const HUB_IMPORTERS = 8;
 /**
- * How many of the files linted last keep their models (bench/RESULTS.md, ninth session: 4 saves a third of the
- * parses on the generated corpus; 8 keeps trees long enough to age into the old generation, and costs more).
+ * How many of the files linted last keep their models (bench/RESULTS.md, ninth session: 2 saves a quarter of the
+ * parses on the generated corpus; 4 saves a little more there but costs logto 75 MB of peak memory, and 8 keeps
+ * trees long enough to age into the old generation everywhere).
  */
-export const RECENT_MODELS = 4;
+export const RECENT_MODELS = 2;
 
 class Linter {
   private engine?: Engine;
