@@ -7,7 +7,7 @@
 import * as ts from 'typescript';
 import { KINDS, type KindSpec, type MethodSpec, type LibId } from './libraries';
 import { resolveIdentifier, resolveName, type Binding } from './scope';
-import { detach, DetachedModule, instanceOf, nodeKey, pathOf, unwrapPromise, type Value } from './values';
+import { detach, DetachedModule, instanceOf, localKey, nodeKey, pathOf, unwrapPromise, type Value } from './values';
 import type { Project } from './project';
 
 /**
@@ -407,7 +407,7 @@ export class FileModel {
    * by this file or another, it needs no parse of the value's file.
    */
   private ask<T>(v: Extract<Value, { node: ts.Node }>, what: string, compute: () => T | undefined): T | undefined {
-    return this.project.fact(pathOf(v), nodeKey(v) + what, () => {
+    return this.project.fact(pathOf(v), localKey(v) + what, () => {
       try {
         return compute();
       } catch {

@@ -9,7 +9,7 @@ import { foldComponents } from './graph';
 import { parse, isSourceFile } from './parse';
 import { callLabel, FileModel, iterationCallOf, type FunctionRef } from './model';
 import { staticText } from './sqltext';
-import { isDetached, nodeKey, pathOf, type ModelSource, type Value } from './values';
+import { isDetached, localKey, pathOf, type ModelSource, type Value } from './values';
 import { resolveIdentifier } from './scope';
 import { DB_MODULES, libraryForModule, type LibId, type LibraryModel } from './libraries';
 import { formatMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule';
@@ -881,7 +881,7 @@ export class Project {
    */
   functionFact<T>(fn: FunctionRef, what: string, compute: () => T | undefined): T | undefined {
     const v = fn as Extract<Value, { t: 'fn' }>;
-    return this.fact(isDetached(v) ? pathOf(v) : fn.file.path, nodeKey(v) + what, compute);
+    return this.fact(isDetached(v) ? pathOf(v) : fn.file.path, localKey(v) + what, compute);
   }
 
   /**
@@ -1078,10 +1078,6 @@ export class QuerySite {
     return this.file.nodeAt(this.pos, this.end, this.kind);
   }
 
-  /** The call's identity across parses (for `Project.fact`). */
-  get key(): string {
-    return `${this.pos}.${this.end}.${this.kind}`;
-  }
 }
 
 /**

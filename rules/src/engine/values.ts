@@ -41,6 +41,7 @@ type NodeValue = Extract<Value, { node: ts.Node }>;
  */
 export class DetachedNode {
   private keyText?: string;
+  private localText?: string;
   constructor(
     readonly t: NodeValueKind,
     readonly path: string,
@@ -64,6 +65,11 @@ export class DetachedNode {
   get key(): string {
     return (this.keyText ??= nodeKeyOf(this.path, this.pos, this.end, this.kind));
   }
+
+  /** The node's identity within its file (facts are kept by file: `Project.fact`). */
+  get localKey(): string {
+    return (this.localText ??= `${this.pos}.${this.end}.${this.kind}`);
+  }
 }
 
 /** `import * as m from './m'` without holding m's tree. */
@@ -84,6 +90,11 @@ function nodeKeyOf(path: string, pos: number, end: number, kind: ts.SyntaxKind):
 /** The path of the file a node value or module value lives in, without parsing it. */
 export function pathOf(v: NodeValue | Extract<Value, { t: 'module' }>): string {
   return v instanceof DetachedNode || v instanceof DetachedModule ? v.path : v.file.path;
+}
+
+/** A node value's identity within its file (its node's range and kind), the same for its detached copy. */
+export function localKey(v: NodeValue): string {
+  return v instanceof DetachedNode ? v.localKey : `${v.node.pos}.${v.node.end}.${v.node.kind}`;
 }
 
 /** A node value's identity (its file and its node's range and kind), the same for its detached copy. */
