@@ -9,7 +9,7 @@ import { foldComponents } from './graph';
 import { parse, isSourceFile } from './parse';
 import { callLabel, FileModel, iterationCallOf, type FunctionRef } from './model';
 import { staticText } from './sqltext';
-import { isDetached, localKey, pathOf, type ModelSource, type Value } from './values';
+import { isDetached, localKey, NodeRef, pathOf, type Value } from './values';
 import { resolveIdentifier } from './scope';
 import { DB_MODULES, libraryForModule, type LibId, type LibraryModel } from './libraries';
 import { formatMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule';
@@ -1031,14 +1031,10 @@ export class Project {
 }
 
 /**
- * A query a function performs (its summary): where it is, as plain data. `file` and `node` resolve through the
- * project, parsing the file again if it was released; the project keeps what rules work out from them as facts.
+ * A query a function performs (its summary): where it is and what it is, as plain data a finding can use once the
+ * file is released (`file` and `node`, from `NodeRef`, parse it again).
  */
-export class QuerySite {
-  readonly path: string;
-  readonly pos: number;
-  readonly end: number;
-  private readonly kind: ts.SyntaxKind;
+export class QuerySite extends NodeRef {
   /** Where the call starts, trivia excluded. */
   readonly start: number;
   /** How a finding names the call (`callLabel`). */
@@ -1047,13 +1043,9 @@ export class QuerySite {
   readonly call?: { lib: LibId; kind: string; method: string; op?: 'read' | 'write' };
   /** Its SQL text when known statically, or a tagged template's text up to its first value. */
   readonly sql?: string;
-  private readonly source: ModelSource;
 
   constructor(file: FileModel, node: ts.Node, readonly batched?: boolean) {
-    this.path = file.path;
-    this.pos = node.pos;
-    this.end = node.end;
-    this.kind = node.kind;
+    super(file.path, node.pos, node.end, node.kind, file.project);
     this.start = node.getStart(file.sourceFile);
     this.label = callLabel(node, file.sourceFile);
     const call = file.dbCallAt(node);
@@ -1065,19 +1057,7 @@ export class QuerySite {
         this.sql = ts.isNoSubstitutionTemplateLiteral(t) ? t.text : t.head.text;
       }
     }
-    this.source = file.project;
   }
-
-  get file(): FileModel {
-    const m = this.source.model(this.path);
-    if (!m) throw new Error(`${this.path} is no longer readable`);
-    return m;
-  }
-
-  get node(): ts.Node {
-    return this.file.nodeAt(this.pos, this.end, this.kind);
-  }
-
 }
 
 /**

@@ -34,31 +34,39 @@ export interface ModelSource {
 type NodeValueKind = 'fn' | 'class' | 'instance' | 'object';
 type NodeValue = Extract<Value, { node: ts.Node }>;
 
+/** A file's model through the project (parsed again if it was released); an error if the file cannot be read. */
+function modelOf(source: ModelSource, path: string): FileModel {
+  const m = source.model(path);
+  if (!m) throw new Error(`${path} is no longer readable`);
+  return m;
+}
+
 /**
- * A value naming a node of a project file without holding the file's tree: `node` and `file` resolve through the
- * project on each use, parsing the file again if its model was released. What the project remembers across lints
- * (`Project.fact`: exports, members, summaries) holds these, so a file's tree can go once the file is linted.
+ * A node of a project file named without holding the file's tree: `node` and `file` resolve through the project on
+ * each use, parsing the file again if its model was released.
  */
-export class DetachedNode {
-  private keyText?: string;
-  private localText?: string;
-  constructor(
-    readonly t: NodeValueKind,
-    readonly path: string,
-    readonly pos: number,
-    readonly end: number,
-    readonly kind: ts.SyntaxKind,
-    readonly source: ModelSource,
-  ) {}
+export class NodeRef {
+  constructor(readonly path: string, readonly pos: number, readonly end: number, readonly kind: ts.SyntaxKind, readonly source: ModelSource) {}
 
   get file(): FileModel {
-    const m = this.source.model(this.path);
-    if (!m) throw new Error(`${this.path} is no longer readable`);
-    return m;
+    return modelOf(this.source, this.path);
   }
 
   get node(): ts.Node {
     return this.file.nodeAt(this.pos, this.end, this.kind);
+  }
+}
+
+/**
+ * A value naming a node of a project file without holding the file's tree (a `NodeRef`). What the project remembers
+ * across lints (`Project.fact`: exports, members, summaries) holds these, so a file's tree can go once the file is
+ * linted.
+ */
+export class DetachedNode extends NodeRef {
+  private keyText?: string;
+  private localText?: string;
+  constructor(readonly t: NodeValueKind, path: string, pos: number, end: number, kind: ts.SyntaxKind, source: ModelSource) {
+    super(path, pos, end, kind, source);
   }
 
   /** The node's identity across parses of the same text. */
@@ -77,9 +85,7 @@ export class DetachedModule {
   readonly t = 'module';
   constructor(readonly path: string, private readonly source: ModelSource) {}
   get file(): FileModel {
-    const m = this.source.model(this.path);
-    if (!m) throw new Error(`${this.path} is no longer readable`);
-    return m;
+    return modelOf(this.source, this.path);
   }
 }
 
