@@ -7,7 +7,7 @@
 import * as ts from 'typescript';
 import { KINDS, type KindSpec, type MethodSpec, type LibId } from './libraries';
 import { resolveIdentifier, resolveName, type Binding } from './scope';
-import { detach, DetachedModule, instanceOf, localKey, nodeKey, pathOf, unwrapPromise, type Value } from './values';
+import { detach, DetachedModule, instanceOf, nodeKey, pathOf, unwrapPromise, type Value } from './values';
 import type { Project } from './project';
 
 /**
@@ -407,7 +407,7 @@ export class FileModel {
    * by this file or another, it needs no parse of the value's file.
    */
   private ask<T>(v: Extract<Value, { node: ts.Node }>, what: string, compute: () => T | undefined): T | undefined {
-    return this.project.fact(pathOf(v), localKey(v) + what, () => {
+    return this.project.nodeFact(v, what, () => {
       try {
         return compute();
       } catch {
@@ -822,6 +822,13 @@ function passThroughOf(fn: ts.FunctionLikeDeclaration): { index: number; via: 'v
     } else return undefined;
   }
   return { index, via, promised: !!promised };
+}
+
+/** `(x as T)`, `x!`, `(x)`, `x satisfies T`, `<T>x`: the expression inside. */
+export function skipOuterExpressions(e: ts.Expression): ts.Expression {
+  let x = e;
+  while (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isNonNullExpression(x) || ts.isSatisfiesExpression(x) || ts.isTypeAssertionExpression(x)) x = x.expression;
+  return x;
 }
 
 /** A call as a finding names it: its callee without spaces (`repo.findById`), the last 40 characters of a long one. */

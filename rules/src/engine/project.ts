@@ -9,7 +9,7 @@ import { foldComponents } from './graph';
 import { parse, isSourceFile } from './parse';
 import { callLabel, FileModel, iterationCallOf, type FunctionRef } from './model';
 import { staticText } from './sqltext';
-import { isDetached, localKey, NodeRef, pathOf, type Value } from './values';
+import { localKey, NodeRef, pathOf, type Value } from './values';
 import { resolveIdentifier } from './scope';
 import { DB_MODULES, libraryForModule, type LibId, type LibraryModel } from './libraries';
 import { formatMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule';
@@ -458,9 +458,8 @@ export class Project {
 
   /**
    * Lets the garbage collector take a file's parsed model (its tree, values and summaries): the text, imports and
-   * reach stay. For a batch lint that knows no file left to lint needs it (cli/run.ts `releasePlan`); asking for
-   * the model again parses the file again. A project whose trees all stay alive costs more in garbage collection
-   * than in parsing (each young-generation collection copies the trees parsed since the last one).
+   * reach stay, and so do its facts (`fact`); the file is no longer pinned (`pin`). Asking for the model again parses
+   * the file again. A batch lint releases models as it goes (cli/run.ts `lintAllHere`, `releaseAll`).
    */
   release(absPath: string): void {
     const e = this.files.get(absolute(absPath));
@@ -872,16 +871,17 @@ export class Project {
 
   /** The first query a project function performs, directly or through the functions it calls (across files). */
   querySiteOf(fn: FunctionRef): QuerySite | undefined {
-    return this.functionFact(fn, '|q', () => computeQuerySite(fn.node, fn.file, this));
+    return this.nodeFact(fn, '|q', () => computeQuerySite(fn.node, fn.file, this));
   }
 
   /**
-   * A fact about a project function (see `fact`) that `compute` works out from its node: asked again, by any file,
-   * it needs no parse of the function's file. The answer must be plain data or detached values.
+   * A fact (see `fact`) about a node value or a project function, `what` naming the question: `compute` works it out
+   * from the node; asked again, by any file, it needs no parse of the node's file. The answer must be plain data or
+   * detached values.
    */
-  functionFact<T>(fn: FunctionRef, what: string, compute: () => T | undefined): T | undefined {
-    const v = fn as Extract<Value, { t: 'fn' }>;
-    return this.fact(isDetached(v) ? pathOf(v) : fn.file.path, localKey(v) + what, compute);
+  nodeFact<T>(v: Extract<Value, { node: ts.Node }> | FunctionRef, what: string, compute: () => T | undefined): T | undefined {
+    const value = v as Extract<Value, { node: ts.Node }>;
+    return this.fact(pathOf(value), localKey(value) + what, compute);
   }
 
   /**
@@ -1044,6 +1044,7 @@ export class QuerySite extends NodeRef {
   /** Its SQL text when known statically, or a tagged template's text up to its first value. */
   readonly sql?: string;
 
+  /** `batched`: a query the library batches when several are made in the same tick (Prisma's findUnique). */
   constructor(file: FileModel, node: ts.Node, readonly batched?: boolean) {
     super(file.path, node.pos, node.end, node.kind, file.project);
     this.start = node.getStart(file.sourceFile);

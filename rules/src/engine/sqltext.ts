@@ -6,7 +6,7 @@
  */
 import * as ts from 'typescript';
 import { resolveIdentifier, isAssignmentOperator, type Binding } from './scope';
-import { enclosingFunctionOrFile, forEachReturn, iterationCallOf, propertyNameText } from './model';
+import { enclosingFunctionOrFile, forEachReturn, iterationCallOf, propertyNameText, skipOuterExpressions as strip } from './model';
 import { isConstantList } from './loops';
 import type { FileModel } from './model';
 
@@ -49,12 +49,6 @@ interface State {
 function markBuilt(state: State, file: FileModel, node: ts.Node): void {
   state.concatenated = true;
   if (!state.builtAt) state.builtAt = { file, node };
-}
-
-function strip(e: ts.Expression): ts.Expression {
-  let x = e;
-  while (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isNonNullExpression(x) || ts.isSatisfiesExpression(x) || ts.isTypeAssertionExpression(x)) x = x.expression;
-  return x;
 }
 
 function flatten(e0: ts.Expression, file: FileModel, state: State, depth: number): Piece[] | undefined {

@@ -5,7 +5,7 @@
  */
 import * as ts from 'typescript';
 import { resolveIdentifier } from './scope';
-import type { DbCall, FileModel, FunctionRef } from './model';
+import { skipOuterExpressions, type DbCall, type FileModel, type FunctionRef } from './model';
 import type { Project } from './project';
 
 /** A parameter of a project function that a query API receives unchanged as SQL text (and the one it gets as values). */
@@ -16,22 +16,19 @@ export interface SqlSink {
   call: Omit<DbCall, 'node' | 'sqlArg' | 'valuesArg'>;
 }
 
-/** `function run(text, params) { return pool.query(text, params) }`: `text` and `params` (a fact of the project). */
+/** `function run(text, params) { return pool.query(text, params) }`: `text` and `params`, a fact of the project. */
 export function sqlSinkOf(project: Project, fn: FunctionRef): SqlSink | undefined {
-  return project.functionFact(fn, '|sql-sink', () => sqlSinkParam(fn.node, fn.file));
+  return project.nodeFact(fn, '|sql-sink', () => sqlSinkParam(fn.node, fn.file));
 }
 
-/** `function run(text, params) { return pool.query(text, params) }`: parameter `text` reaches a query API unchanged. */
+/** The first database call of `fn` whose SQL text is one of its parameters, unchanged. */
 function sqlSinkParam(fn: ts.FunctionLikeDeclaration, file: FileModel): SqlSink | undefined {
   let result: SqlSink | undefined;
   if (fn.body) {
     for (const call of file.dbCalls()) {
       if (!call.sqlArg || call.node.pos < fn.body.pos || call.node.end > fn.body.end) continue;
-      const arg = call.sqlArg;
-      if (!ts.isIdentifier(arg)) continue;
-      const b = resolveIdentifier(arg);
-      if (!b || b.kind !== 'param' || b.path.length || b.decl.parent !== fn) continue;
-      const index = fn.parameters.indexOf(b.decl as ts.ParameterDeclaration);
+      const index = parameterIndex(fn, call.sqlArg);
+      if (index < 0) continue;
       let valuesIndex: number | undefined;
       if (call.valuesArg && ts.isIdentifier(call.valuesArg)) {
         const vb = resolveIdentifier(call.valuesArg);
@@ -52,18 +49,12 @@ function sqlSinkParam(fn: ts.FunctionLikeDeclaration, file: FileModel): SqlSink 
  * again; one being worked out reads as -1).
  */
 export function forwardedSqlParam(project: Project, target: FunctionRef, depth = 0): number {
-  return project.functionFact(target, '|sql-forward', () => forwardedSqlParamOf(target.node, target.file, depth)) ?? -1;
+  return project.nodeFact(target, '|sql-forward', () => forwardedSqlParamOf(target.node, target.file, depth)) ?? -1;
 }
 
 function forwardedSqlParamOf(fn: ts.FunctionLikeDeclaration, file: FileModel, depth: number): number {
   if (depth > 3 || !fn.body) return -1;
-  const paramIndex = (arg: ts.Expression | undefined): number => {
-    const a = arg && skipOuterExpressions(arg);
-    if (!a || !ts.isIdentifier(a)) return -1;
-    const b = resolveIdentifier(a);
-    if (!b || b.kind !== 'param' || b.path.length || !ts.isParameter(b.decl) || b.decl.parent !== fn) return -1;
-    return fn.parameters.indexOf(b.decl);
-  };
+  const paramIndex = (arg: ts.Expression | undefined): number => parameterIndex(fn, arg && skipOuterExpressions(arg));
   let found = -1;
   for (const c of file.dbCalls()) {
     if (c.node.pos < fn.body.pos || c.node.end > fn.body.end || !c.sqlArg) continue;
@@ -93,9 +84,10 @@ function forwardedSqlParamOf(fn: ts.FunctionLikeDeclaration, file: FileModel, de
   return found;
 }
 
-/** `(x as T)`, `x!`, `(x)`, `x satisfies T`, `<T>x`: the expression inside. */
-function skipOuterExpressions(e: ts.Expression): ts.Expression {
-  let x = e;
-  while (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isNonNullExpression(x) || ts.isSatisfiesExpression(x) || ts.isTypeAssertionExpression(x)) x = x.expression;
-  return x;
+/** Which parameter of `fn` the expression names (an identifier bound to a whole parameter), or -1. */
+function parameterIndex(fn: ts.FunctionLikeDeclaration, e: ts.Expression | undefined): number {
+  if (!e || !ts.isIdentifier(e)) return -1;
+  const b = resolveIdentifier(e);
+  if (!b || b.kind !== 'param' || b.path.length || !ts.isParameter(b.decl) || b.decl.parent !== fn) return -1;
+  return fn.parameters.indexOf(b.decl);
 }

@@ -76,7 +76,7 @@ export class DetachedNode extends NodeRef {
 
   /** The node's identity within its file (facts are kept by file: `Project.fact`). */
   get localKey(): string {
-    return (this.localText ??= `${this.pos}.${this.end}.${this.kind}`);
+    return (this.localText ??= localKeyOf(this.pos, this.end, this.kind));
   }
 }
 
@@ -89,8 +89,12 @@ export class DetachedModule {
   }
 }
 
+function localKeyOf(pos: number, end: number, kind: ts.SyntaxKind): string {
+  return `${pos}.${end}.${kind}`;
+}
+
 function nodeKeyOf(path: string, pos: number, end: number, kind: ts.SyntaxKind): string {
-  return `${path}#${pos}.${end}.${kind}`;
+  return `${path}#${localKeyOf(pos, end, kind)}`;
 }
 
 /** The path of the file a node value or module value lives in, without parsing it. */
@@ -100,17 +104,12 @@ export function pathOf(v: NodeValue | Extract<Value, { t: 'module' }>): string {
 
 /** A node value's identity within its file (its node's range and kind), the same for its detached copy. */
 export function localKey(v: NodeValue): string {
-  return v instanceof DetachedNode ? v.localKey : `${v.node.pos}.${v.node.end}.${v.node.kind}`;
+  return v instanceof DetachedNode ? v.localKey : localKeyOf(v.node.pos, v.node.end, v.node.kind);
 }
 
 /** A node value's identity (its file and its node's range and kind), the same for its detached copy. */
 export function nodeKey(v: NodeValue): string {
   return v instanceof DetachedNode ? v.key : nodeKeyOf(v.file.path, v.node.pos, v.node.end, v.node.kind);
-}
-
-/** Whether `v` names its node without holding its tree. */
-export function isDetached(v: Value): boolean {
-  return v instanceof DetachedNode || v instanceof DetachedModule;
 }
 
 /** `v` with every node and module it names detached (see DetachedNode): safe to keep after its files are released. */

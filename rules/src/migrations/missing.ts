@@ -21,7 +21,7 @@ import type { FileModel } from '../engine/model';
 import { forwardedSqlParam } from '../engine/summaries';
 import type { Fix, Language } from '../engine/types';
 import { resolveIdentifier } from '../engine/scope';
-import { forEachReturn } from '../engine/model';
+import { forEachReturn, skipOuterExpressions as strip } from '../engine/model';
 import { constantString } from '../engine/sqltext';
 import { formatMessage } from '../engine/rule';
 import type { MigrationSet, Problem, Schema, SchemaRelation } from './types';
@@ -47,12 +47,6 @@ interface Seg {
 }
 
 const MAX_DEPTH = 6;
-
-function strip(e: ts.Expression): ts.Expression {
-  let x = e;
-  while (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isNonNullExpression(x) || ts.isSatisfiesExpression(x) || ts.isTypeAssertionExpression(x)) x = x.expression;
-  return x;
-}
 
 /**
  * Cooked-index → raw-offset table for the raw text of a string or template chunk (escapes decoded).
