@@ -251,6 +251,7 @@ try {
     bursts: opt.bursts, editsPerBurst: opt.edits, intervalMs: opt.interval, publishes: bigDiags.length, versioned: versioned(), unanswered,
     p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), max: Math.max(...lat),
     afterLastEdit: { p50: percentile(settle, 50), p95: percentile(settle, 95), p99: percentile(settle, 99) },
+    latencies: lat.map((x) => Math.round(x)),
   };
 
   const seq = [];

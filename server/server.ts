@@ -39,6 +39,7 @@ import type { ResolvedConfig } from '../rules/src/config-types';
 import { LineIndex } from '../rules/src/engine/text';
 import type { Finding, Fix, Language } from '../rules/src/engine/types';
 import { Project } from '../rules/src/engine/project';
+import { warmUp } from '../rules/src/engine/warmup';
 import { initSqlParser } from '../rules/src/engine/sqlparse';
 import { checkLiveDatabase, redactUrl } from '../rules/src/migrations/live';
 import { RULES } from '../rules/src/registry';
@@ -390,6 +391,21 @@ export function startServer(given?: Connection): Connection {
     const doc = documents.get(uri);
     if (!doc || doc.version !== entry.version) return; // stale: a newer version is on its way
     await connection.sendDiagnostics({ uri, version: entry.version, diagnostics: entry.diagnostics });
+    if (!warmedUp) startWarmUp();
+  }
+
+  /**
+   * Once, after the first diagnostics went out: the engine warms up in idle steps (engine/warmup.ts; each step
+   * waits for queued messages first), so the first keystrokes in a file are re-linted as fast as the later ones.
+   */
+  let warmedUp = false;
+  function startWarmUp(): void {
+    warmedUp = true;
+    const t0 = Date.now();
+    warmUp(yieldToMessages).then(
+      () => log(`engine warmed up in ${Date.now() - t0} ms`),
+      (e) => logError(`warm-up failed: ${errorText(e)}`),
+    );
   }
 
   function schedule(uri: string, delay: number): void {

@@ -9,6 +9,7 @@ import { analyseSql, staticText } from '../rules/src/engine/sqltext';
 import { runBody } from '../rules/src/engine/flow';
 import { LineIndex } from '../rules/src/engine/text';
 import { Project, scanImports } from '../rules/src/engine/project';
+import { warmUp } from '../rules/src/engine/warmup';
 import type { Finding } from '../rules/src/engine/types';
 
 function modelOf(files: Record<string, string>, file = 'a.ts') {
@@ -363,6 +364,13 @@ describe('lintFileAsync (the editor lints in steps)', () => {
     const r = await project.lintFileAsync(file, { yieldTo: async () => void pauses++, isCancelled: () => pauses >= 2 });
     expect(r).toBeUndefined();
     expect(pauses).toBe(2);
+  });
+
+  it('warm-up (the server runs it once, in idle steps) lints and re-lints its in-memory project with the main rules', async () => {
+    let pauses = 0;
+    const found = await warmUp(async () => void pauses++, 3);
+    expect(found).toEqual(['no-query-in-loop', 'no-sql-concatenation', 'no-unreleased-client']);
+    expect(pauses).toBeGreaterThan(4 * 4); // four lints (the first and three edits), each in several steps
   });
 });
 
