@@ -1,4 +1,8 @@
-/** ESLint-compatible JSON: one object per linted file; severities 1 (warning) and 2 (error); 1-based lines/columns. */
+/**
+ * ESLint-compatible JSON: one object per linted file; severities 1 (warning) and 2 (error); 1-based lines/columns.
+ * Compact, as ESLint writes it (indented, the generated corpus's report was 9.2 MB instead of 6.5 and took ~100 ms
+ * more to write); pipe it through `jq` to read it.
+ */
 import { displayPath, sortFindings, TextCache, type LintReport } from '../report';
 
 export function formatJson(report: LintReport): string {
@@ -27,5 +31,5 @@ export function formatJson(report: LintReport): string {
       warningCount: messages.filter((m) => m.severity === 1).length,
     };
   });
-  return `${JSON.stringify(results, null, 2)}\n`;
+  return `${JSON.stringify(results)}\n`;
 }
