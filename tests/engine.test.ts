@@ -10,6 +10,7 @@ import { runBody } from '../rules/src/engine/flow';
 import { LineIndex } from '../rules/src/engine/text';
 import { Project, scanImports } from '../rules/src/engine/project';
 import { warmUp } from '../rules/src/engine/warmup';
+import { parse } from '../rules/src/engine/parse';
 import type { Finding } from '../rules/src/engine/types';
 
 function modelOf(files: Record<string, string>, file = 'a.ts') {
@@ -371,6 +372,23 @@ describe('lintFileAsync (the editor lints in steps)', () => {
     const found = await warmUp(async () => void pauses++, 3);
     expect(found).toEqual(['no-query-in-loop', 'no-sql-concatenation', 'no-unreleased-client']);
     expect(pauses).toBeGreaterThan(4 * 4); // four lints (the first and three edits), each in several steps
+  });
+});
+
+describe('parse', () => {
+  it("collects calls and tagged templates in source order during its parent walk (what dbCalls reads instead of walking)", () => {
+    const code = 'a(b(c()), d`x${e()}`)(f());\nclass K { m() { return g.h(i())(j`y`); } }\nconst k = () => l(m(), n());';
+    const { calls, sourceFile } = parse('/x.ts', code);
+    const walked: ts.Node[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) walked.push(n);
+      ts.forEachChild(n, visit);
+    };
+    visit(sourceFile);
+    expect(walked.length).toBe(14);
+    expect(calls?.map((c) => c.getText(sourceFile))).toEqual(walked.map((c) => c.getText(sourceFile)));
+    expect(calls).toEqual(walked);
+    expect(parse('/x.ts', `${code} `, sourceFile).calls).toBeUndefined(); // a reparse: dbCalls walks
   });
 });
 

@@ -50,6 +50,8 @@ export class FileModel {
     readonly sourceFile: ts.SourceFile,
     readonly project: Project,
     readonly syntaxErrors: { start: number; end: number; message: string }[],
+    /** The parse's calls and tagged templates in source order (`ParseResult.calls`), read once by `dbCalls`. */
+    private parsedCalls?: (ts.CallExpression | ts.TaggedTemplateExpression)[],
   ) {}
 
   // ── values ──────────────────────────────────────────────────────────────────
@@ -660,15 +662,21 @@ export class FileModel {
     if (this.calls) return this.calls;
     const out: DbCall[] = [];
     const all: ts.CallExpression[] = [];
-    const visit = (n: ts.Node): void => {
-      if (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) {
-        if (ts.isCallExpression(n)) all.push(n);
-        const c = this.classify(n);
-        if (c) out.push(c);
-      }
-      ts.forEachChild(n, visit);
+    const take = (n: ts.CallExpression | ts.TaggedTemplateExpression): void => {
+      if (ts.isCallExpression(n)) all.push(n);
+      const c = this.classify(n);
+      if (c) out.push(c);
     };
-    visit(this.sourceFile);
+    if (this.parsedCalls) {
+      for (const n of this.parsedCalls) take(n);
+      this.parsedCalls = undefined;
+    } else {
+      const visit = (n: ts.Node): void => {
+        if (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) take(n);
+        ts.forEachChild(n, visit);
+      };
+      visit(this.sourceFile);
+    }
     this.calls = out;
     this.allCalls = all;
     this.callIndex = new Map(out.map((c) => [c.node, c]));

@@ -36,6 +36,11 @@ export interface ParseResult {
    * `sourceFile` is then an empty file and this says why. The file is skipped, never a crash.
    */
   tooDeep?: string;
+  /**
+   * The file's calls and tagged templates in source order (pre-order), collected by the full parse's parent walk so
+   * that `FileModel.dbCalls` needs no walk of its own; undefined after an incremental reparse.
+   */
+  calls?: (ts.CallExpression | ts.TaggedTemplateExpression)[];
 }
 
 /**
@@ -53,6 +58,7 @@ export const MAX_NESTING_DEPTH = 1000;
 export function parse(path: string, text: string, previous?: ts.SourceFile): ParseResult {
   let sourceFile: ts.SourceFile | undefined;
   let fullDepth: number | undefined;
+  let calls: (ts.CallExpression | ts.TaggedTemplateExpression)[] | undefined;
   // One pass over both texts finds the edited span (used by the reparse and by the depth-check shortcut).
   const diff = previous ? diffRange(previous.text, text) : undefined;
   const previousLength = previous?.text.length ?? 0;
@@ -64,7 +70,8 @@ export function parse(path: string, text: string, previous?: ts.SourceFile): Par
       // JSDoc is not parsed: no rule reads it (suppression comments are read from the text).
       const options: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
       sourceFile = ts.createSourceFile(path, text, options, false, scriptKindOf(path));
-      fullDepth = bindParents(sourceFile, MAX_NESTING_DEPTH);
+      calls = [];
+      fullDepth = bindParents(sourceFile, MAX_NESTING_DEPTH, calls);
     }
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
@@ -82,7 +89,9 @@ export function parse(path: string, text: string, previous?: ts.SourceFile): Par
     end: d.start + Math.max(d.length, 0),
     message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
   }));
-  return { sourceFile, syntaxErrors };
+  // The walk meets nodes last child first: back to source order (an enclosing call starts where its callee does, and ends later).
+  calls?.sort((a, b) => a.pos - b.pos || b.end - a.end);
+  return { sourceFile, syntaxErrors, calls };
 }
 
 function reparse(previous: ts.SourceFile, text: string, { start, endOld, endNew }: { start: number; endOld: number; endNew: number }): ts.SourceFile | undefined {
@@ -105,15 +114,16 @@ export function nestingDepth(root: ts.Node, limit = Infinity): number {
 
 /**
  * Sets every node's `parent` (as `createSourceFile(…, setParentNodes = true)` does, JSDoc included) and returns
- * the tree's depth, in one walk without recursion; stops past `limit` (the tree is then not used).
+ * the tree's depth, in one walk without recursion; stops past `limit` (the tree is then not used). With `calls`,
+ * pushes every call expression and tagged template met onto it (in walk order, not source order).
  */
-export function bindParents(root: ts.Node, limit = Infinity): number {
-  return walkTree(root, limit, true);
+export function bindParents(root: ts.Node, limit = Infinity, calls?: ts.Node[]): number {
+  return walkTree(root, limit, true, calls);
 }
 
 // Two parallel stacks and callbacks made once per walk: no allocation per node (a tuple per node made the
 // depth walk cost more than the parse itself).
-function walkTree(root: ts.Node, limit: number, bind: boolean): number {
+function walkTree(root: ts.Node, limit: number, bind: boolean, calls?: ts.Node[]): number {
   const nodes: ts.Node[] = [root];
   const depths: number[] = [0];
   let parent: ts.Node = root;
@@ -121,6 +131,7 @@ function walkTree(root: ts.Node, limit: number, bind: boolean): number {
   let max = 0;
   const visit = (child: ts.Node): undefined => {
     if (bind) (child as { parent: ts.Node }).parent = parent;
+    if (calls && (child.kind === ts.SyntaxKind.CallExpression || child.kind === ts.SyntaxKind.TaggedTemplateExpression)) calls.push(child);
     nodes.push(child);
     depths.push(d + 1);
     return undefined;

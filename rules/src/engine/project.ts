@@ -570,13 +570,13 @@ export class Project {
     if (!e.model) {
       const previous = this.previousTrees.get(p);
       this.previousTrees.delete(p);
-      const { sourceFile, syntaxErrors, tooDeep } = parse(p, e.text, previous);
+      const { sourceFile, syntaxErrors, tooDeep, calls } = parse(p, e.text, previous);
       this.parsed++;
       e.parses = (e.parses ?? 0) + 1;
       if (e.parses >= Project.KEEP_AFTER_PARSES) this.kept.add(e);
       e.tooDeep = tooDeep;
       // A file too deep to analyse gets an empty model: importers see no exports instead of crashing on it.
-      e.model = new FileModel(p, tooDeep ? '' : e.text, sourceFile, this, syntaxErrors);
+      e.model = new FileModel(p, tooDeep ? '' : e.text, sourceFile, this, syntaxErrors, calls);
       this.alive.add(e);
     } else if (this.kept.has(e)) {
       // Most recently used last.
