@@ -95,7 +95,7 @@ function scopeBindings(node: ts.Node): Map<string, Binding> | undefined {
   if (ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node)) {
     map = new Map();
     collectStatements(map, node.statements);
-    if (ts.isBlock(node) && node.parent && ts.isFunctionLike(node.parent)) {
+    if (ts.isBlock(node) && node.parent && ts.isFunctionLike(node.parent) && mayDeclareVar(node)) {
       // `var` anywhere in the function body is hoisted; collect nested var statements shallowly.
       collectHoistedVars(map, node);
     }
@@ -125,6 +125,16 @@ function scopeBindings(node: ts.Node): Map<string, Binding> | undefined {
   return map;
 }
 const notScopeKinds: boolean[] = [];
+
+/**
+ * Whether the file of a node may hold a `var` declaration: its text has the word `var` (comments and strings
+ * included). Most TypeScript has none, and its function bodies need no walk for hoisted declarations.
+ */
+function mayDeclareVar(node: ts.Node): boolean {
+  const sf = node.getSourceFile() as ts.SourceFile & { pglintHasVar?: boolean };
+  return (sf.pglintHasVar ??= VAR_WORD.test(sf.text));
+}
+const VAR_WORD = /\bvar\b/;
 
 function collectHoistedVars(map: Map<string, Binding>, body: ts.Block): void {
   const visit = (n: ts.Node): void => {

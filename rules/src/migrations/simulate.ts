@@ -123,7 +123,33 @@ class Catalog {
   readonly namespaces = new Set<string>(['public']);
   /** Per schema: pg_class names. */
   private readonly names = new Map<string, Map<string, Holder>>();
-  readonly tables = new Map<string, Table>();
+  /** Tables by `schema.name`, and those keys sorted (`relationNames`, asked before every migration). */
+  private readonly tableMap = new Map<string, Table>();
+  private readonly sortedNames: string[] = [];
+
+  get tables(): ReadonlyMap<string, Table> {
+    return this.tableMap;
+  }
+
+  addTable(t: Table): void {
+    const key = `${t.schema}.${t.name}`;
+    this.tableMap.set(key, t);
+    let lo = 0;
+    let hi = this.sortedNames.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sortedNames[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    this.sortedNames.splice(lo, 0, key);
+  }
+
+  deleteTable(t: Table): void {
+    const key = `${t.schema}.${t.name}`;
+    this.tableMap.delete(key);
+    const i = this.sortedNames.indexOf(key);
+    if (i >= 0) this.sortedNames.splice(i, 1);
+  }
   /** Per schema: constraint names (generated names avoid all of them). */
   private readonly constraints = new Map<string, Set<string>>();
 
@@ -184,8 +210,9 @@ class Catalog {
     return h?.kind === 'table' ? h.table : undefined;
   }
 
+  /** Every table's `schema.name`, sorted (a copy: kept per migration). */
   relationNames(): string[] {
-    return [...this.tables.values()].map((t) => `${t.schema}.${t.name}`).sort();
+    return this.sortedNames.slice();
   }
 
   toSchema(): Schema {
@@ -540,7 +567,7 @@ function createTable(cat: Catalog, s: AnyNode): void {
   }
   // Foreign keys and checks last: they may point to this table's own keys, read any of its columns.
   for (const c of foreign) addTableConstraint(cat, t, c);
-  cat.tables.set(`${schema}.${name}`, t);
+  cat.addTable(t);
 }
 
 /** PRIMARY KEY (…), UNIQUE (…), FOREIGN KEY (…) REFERENCES … of CREATE TABLE or ALTER TABLE ADD CONSTRAINT. */
@@ -724,7 +751,7 @@ function drop(cat: Catalog, s: AnyNode): void {
       for (const owned of t.owned) cat.release(schema, owned);
       cat.release(schema, name);
       cat.dropConstraintNames(t);
-      cat.tables.delete(`${schema}.${name}`);
+      cat.deleteTable(t);
     } else {
       check(h.kind === 'index' && !h.table.constraintIndexes.has(name));
       // The columns it covered may still be covered by another index: kept as indexed (conservative).
@@ -755,9 +782,9 @@ function rename(cat: Catalog, s: AnyNode): void {
   check(s.renameType === 'OBJECT_TABLE' && !to.startsWith('_'));
   cat.take(schema, to, { kind: 'table', table: t });
   cat.release(schema, name);
-  cat.tables.delete(`${schema}.${name}`);
+  cat.deleteTable(t);
   t.name = to;
-  cat.tables.set(`${schema}.${to}`, t);
+  cat.addTable(t);
 }
 
 /** COMMENT ON TABLE / COLUMN: no change to the schema, but the table (and column) must exist. */
