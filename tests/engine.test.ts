@@ -57,6 +57,18 @@ describe('value origins', () => {
     expect(dbKind(m.valueOf(ret))).toBe('pg.Pool');
   });
 
+  it('resolves a var declared in a nested block to its hoisted declaration (files that have the word var)', () => {
+    const code = "import { Pool } from 'pg'; declare const x: boolean; function f() { if (x) { var pool = new Pool(); } return pool; } f();";
+    const m = modelOf({ 'a.ts': code });
+    const fn = m.sourceFile.statements[2] as ts.FunctionDeclaration;
+    const ret = (fn.body!.statements[1] as ts.ReturnStatement).expression!;
+    expect(dbKind(m.valueOf(ret))).toBe('pg.Pool');
+    const letCode = code.replace('var pool', 'let pool');
+    const m2 = modelOf({ 'a.ts': letCode });
+    const ret2 = ((m2.sourceFile.statements[2] as ts.FunctionDeclaration).body!.statements[1] as ts.ReturnStatement).expression!;
+    expect(dbKind(m2.valueOf(ret2))).toBeUndefined(); // block-scoped: not visible after the block
+  });
+
   it('does not guess from names', () => {
     expect(kindOfLast('declare const pool: any; pool;')).toBeUndefined();
     expect(kindOfLast('function f(db) { return db; } f(1);')).toBeUndefined();
