@@ -22,7 +22,7 @@ import { CACHE_FORMAT, configHash, configsUnchanged, contentHash, defaultCacheDi
 import { engineLoad, loadEngine, loadRules, type Engine } from './engine-loader';
 import { dropReplay, replayKey, saveReplay, stampOf, statOf, tryReplay } from './replay';
 import { claim, lintToResult, partition, sharedRanges, WorkerPool, workerFile, type WorkerFileResult } from './worker';
-import { readFileBytes } from '../rules/src/engine/read';
+import { readTextFile } from '../rules/src/engine/read';
 
 export const VERSION: string = packageVersion;
 const MAX_FIX_PASSES = 10;
@@ -453,14 +453,12 @@ class Linter {
       this.project = new this.engine.Project({
         root: this.s.root,
         config: this.s.config,
-        // Bytes, decoded by the project when it needs the text: it keeps no string of a file it only scans.
         readFile: (p) => {
           this.inputPaths.add(p);
-          if (this.texts.has(p)) return this.texts.get(p);
-          if (this.buffers.get(p) !== undefined) return this.buffers.get(p);
-          const b = readFileBytes(p);
-          this.buffers.set(p, b);
-          return b;
+          if (this.texts.has(p) || this.buffers.get(p) !== undefined) return this.text(p);
+          const t = readTextFile(p);
+          this.texts.set(p, t);
+          return t;
         },
         listDir: (dir) => this.listFolderForResolution(dir),
       });
@@ -600,7 +598,7 @@ class Linter {
     // One range per worker, and an empty one for this thread: it takes files from the others' ranges once the
     // schema is built and its own files are done (no core idles while files are left).
     const ranges = sharedRanges([
-      ...partition(workerFiles, pool.size, (f) => 1_000 + (this.bytes(f)?.length ?? 0)),
+      ...partition(workerFiles, pool.size, (f) => 1_000 + (this.text(f)?.length ?? 0)),
       [workerFiles.length, workerFiles.length],
     ]);
     pool.assign(Array.from({ length: pool.size }, (_, index) => ({

@@ -9,7 +9,6 @@ import { analyseSql, staticText } from '../rules/src/engine/sqltext';
 import { runBody } from '../rules/src/engine/flow';
 import { LineIndex } from '../rules/src/engine/text';
 import { Project, scanImports } from '../rules/src/engine/project';
-import { detached } from '../rules/src/engine/text';
 import { warmUp } from '../rules/src/engine/warmup';
 import { parse } from '../rules/src/engine/parse';
 import type { Finding } from '../rules/src/engine/types';
@@ -402,39 +401,6 @@ describe('parse', () => {
     expect(calls?.map((c) => c.getText(sourceFile))).toEqual(walked.map((c) => c.getText(sourceFile)));
     expect(calls).toEqual(walked);
     expect(parse('/x.ts', `${code} `, sourceFile).calls).toBeUndefined(); // a reparse: dbCalls walks
-  });
-});
-
-describe('files read as bytes', () => {
-  it('gives the findings a project reading texts gives, UTF-8 (a BOM, accents, an emoji) decoded as fs does', () => {
-    const files: Record<string, string> = {
-      'db.ts': "\uFEFF// Base de données 🐘\nimport { Pool } from 'pg';\nexport const pool = new Pool();",
-      'a.ts': "// Requêtes « naïves » 🐢\nimport { pool } from './db';\nexport async function f(ids: number[], nom: string) {\n  for (const id of ids) await pool.query('SELECT * FROM t WHERE id = $1', [id]);\n  await pool.query('SELECT * FROM t WHERE nom = ' + nom);\n}",
-    };
-    const abs = (k: string) => path.join(VIRTUAL_ROOT, k);
-    const asText = new Project({ root: VIRTUAL_ROOT, readFile: (p) => files[path.basename(p)] });
-    let decoded = 0;
-    const asBytes = new Project({
-      root: VIRTUAL_ROOT,
-      readFile: (p) => {
-        const t = files[path.basename(p)];
-        if (t === undefined) return undefined;
-        decoded++;
-        return new Uint8Array(Buffer.from(t, 'utf8')); // not a Buffer: the project decodes any Uint8Array
-      },
-    });
-    const strip = (fs: readonly Finding[]) => fs.map((f) => ({ ruleId: f.ruleId, start: f.start, end: f.end, message: f.message }));
-    const byText = asText.lintFile(abs('a.ts')).findings;
-    expect(byText.map((f) => f.ruleId).sort()).toEqual(['no-query-in-loop', 'no-sql-concatenation']);
-    expect(strip(asBytes.lintFile(abs('a.ts')).findings)).toEqual(strip(byText));
-    expect(asBytes.textOf(abs('db.ts'))).toBe(files['db.ts']);
-    expect(decoded).toBeGreaterThan(0);
-  });
-
-  it('keeps an import specifier equal to the text it was read from, as its own string', () => {
-    const long = './a-rather-long-module-name-for-a-slice';
-    expect(scanImports(`import { x } from '${long}';`)).toEqual([long]);
-    expect(detached(`xx${long}yy`.slice(2, -2))).toBe(long);
   });
 });
 

@@ -225,7 +225,7 @@ export class FileModel {
     }
     // The target is parsed only if what is asked of it is not known yet (Project.fact).
     const target = this.project.resolvePath(this.path, specifier);
-    if (!target || !this.project.hasFile(target)) return undefined;
+    if (!target || this.project.textOf(target) === undefined) return undefined;
     if (name === '*') return new DetachedModule(target, this.project) as unknown as Value;
     return this.project.exportValueOf(target, name);
   }
@@ -311,7 +311,7 @@ export class FileModel {
         return kind ? { t: 'db', kind } : undefined;
       }
       const target = this.project.resolvePath(this.path, specifier);
-      if (!target || !this.project.hasFile(target)) return undefined;
+      if (!target || this.project.textOf(target) === undefined) return undefined;
       if (importedName && parts.length === 1) {
         const exported = this.project.exportValueOf(target, importedName);
         if (exported?.t === 'class') return instanceOf(exported);

@@ -23,8 +23,7 @@ import { discoverMigrations, buildSchema, ensureParser, lintMigrationsSync, type
 import { prismaModelFindings, projectModelOptions, codeUsages } from '../migrations/project-hooks';
 import { simulateMigrations } from '../migrations/simulate';
 import { hasCachedSchema } from '../migrations/schema-build';
-import { childPath, decodeText, listDirOnDisk, readFileBytes } from './read';
-import { detached, detachFinding } from './text';
+import { childPath, listDirOnDisk, readTextFile } from './read';
 import { readWorkspacePackages, workspaceCandidates, type WorkspacePackage } from './workspaces';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -56,11 +55,8 @@ export interface LintFileOptions {
 export interface ProjectOptions {
   root: string;
   config?: ResolvedConfig;
-  /**
-   * Reads a file: its text, or its bytes (decoded as UTF-8 when needed, see `FileEntry.source`); undefined when it
-   * does not exist. Defaults to the disk (bytes).
-   */
-  readFile?: (absPath: string) => string | Uint8Array | undefined;
+  /** Reads a file's text; undefined when it does not exist. Defaults to the disk. */
+  readFile?: (absPath: string) => string | undefined;
   /**
    * Names in a folder, so resolving an import does not try to read each candidate file (`./x` → x.ts, x.tsx,
    * x.js, … x/index.ts): one listing per folder instead. null when the path is not a folder (missing, or a file:
@@ -73,13 +69,7 @@ export interface ProjectOptions {
 }
 
 interface FileEntry {
-  /**
-   * The file's content: its text, or its UTF-8 bytes, decoded each time the text is needed while the file is not
-   * parsed. The project then keeps no string of a file it only scans: V8 copies every string that outlives a
-   * young-generation collection, and with the files' texts kept, those copies (fresh pages, ≈ 10 µs each on the
-   * benchmark machine) took ≈ 150 ms of a cold run before the first lint (bench/RESULTS.md, tenth session).
-   */
-  source: string | Uint8Array;
+  text: string;
   model?: FileModel;
   /** Why the file is not analysed although it was read (see ParseResult.tooDeep). */
   tooDeep?: string;
@@ -148,12 +138,12 @@ const EXPORT_LIST = /\bexport\s*(?:type\s*)?\{([^}]*)\}/g;
 export function scanExports(text: string): ReadonlySet<string> | 'all' {
   if (EXPORT_ANY.test(text)) return 'all';
   const names = new Set<string>();
-  for (const m of text.matchAll(EXPORT_DECL)) names.add(detached(m[1]!));
+  for (const m of text.matchAll(EXPORT_DECL)) names.add(m[1]!);
   for (const m of text.matchAll(EXPORT_LIST)) {
     for (const part of m[1]!.split(',')) {
       const words = part.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '').trim().split(/\s+/).filter((w) => w && w !== 'type');
       const exported = words[words.length - 1];
-      if (exported) names.add(detached(exported.replace(/^['"]|['"]$/g, '')));
+      if (exported) names.add(exported.replace(/^['"]|['"]$/g, ''));
     }
   }
   return names;
@@ -170,7 +160,7 @@ export class Project {
   config: ResolvedConfig;
   private readonly files = new Map<string, FileEntry | null>();
   private readonly overlays = new Map<string, string>();
-  private readonly readFileFn: (p: string) => string | Uint8Array | undefined;
+  private readonly readFileFn: (p: string) => string | undefined;
   private readonly listDirFn?: (dir: string) => readonly string[] | null | undefined;
   /** Per folder: its names, exact and lower-cased (`listDir`); null when it cannot be listed. */
   private readonly dirNames = new Map<string, ReadonlySet<string> | null>();
@@ -220,7 +210,7 @@ export class Project {
   constructor(options: ProjectOptions) {
     this.root = path.resolve(options.root);
     this.config = options.config ?? defaultConfig();
-    this.readFileFn = options.readFile ?? readFileBytes;
+    this.readFileFn = options.readFile ?? readTextFile;
     this.listDirFn = options.listDir ?? (options.readFile ? undefined : listDirOnDisk);
     this.rules = options.rules ?? RULES;
   }
@@ -407,7 +397,7 @@ export class Project {
     const imports = text !== undefined && before?.imports ? scanImports(text) : undefined;
     const sameImports = !!imports && imports.length === before!.imports!.length && imports.every((s, i) => s === before!.imports![i]);
     this.invalidate(p, sameImports);
-    if (sameImports) this.files.set(p, { source: text!, imports, deps: before!.deps });
+    if (sameImports) this.files.set(p, { text: text!, imports, deps: before!.deps });
     if (old && text !== undefined) this.previousTrees.set(p, old);
     // A tree not reparsed yet (several edits between two parses) stays the base of the next incremental parse.
     else if (text === undefined) this.previousTrees.delete(p);
@@ -542,8 +532,7 @@ export class Project {
       byKey.delete(key);
       throw err;
     }
-    // The key names things of the asking file's text (an export, a member): as a copy, it does not keep that text.
-    byKey.set(detached(key), answer === undefined ? NO_ANSWER : answer);
+    byKey.set(key, answer === undefined ? NO_ANSWER : answer);
     return answer;
   }
 
@@ -554,36 +543,21 @@ export class Project {
 
   /** The text of a file (overlay first), or undefined. */
   textOf(absPath: string): string | undefined {
-    const e = this.entry(absPath);
-    return e && entryText(e);
-  }
-
-  /** Whether the project can read the file (without decoding it). */
-  hasFile(absPath: string): boolean {
-    return this.entry(absPath) !== undefined;
+    return this.entry(absPath)?.text;
   }
 
   /** The text of a file without keeping it: the project's copy when it holds one, else a read. */
   peekText(absPath: string): string | undefined {
     const p = absolute(absPath);
-    if (this.files.has(p)) {
-      const e = this.files.get(p);
-      return e ? entryText(e) : undefined;
-    }
-    return this.overlays.get(p) ?? this.readText(p);
-  }
-
-  /** A file read as text (config files), not kept. */
-  private readText(absPath: string): string | undefined {
-    const read = this.readFileFn(absPath);
-    return read === undefined || typeof read === 'string' ? read : decodeText(read);
+    if (this.files.has(p)) return this.files.get(p)?.text;
+    return this.overlays.get(p) ?? this.readFileFn(p);
   }
 
   private entry(absPath: string): FileEntry | undefined {
     const p = absolute(absPath);
     if (this.files.has(p)) return this.files.get(p) ?? undefined;
-    const source = this.overlays.get(p) ?? this.readFileFn(p);
-    const e = source === undefined ? null : { source };
+    const text = this.overlays.get(p) ?? this.readFileFn(p);
+    const e = text === undefined ? null : { text };
     this.files.set(p, e);
     return e ?? undefined;
   }
@@ -596,14 +570,13 @@ export class Project {
     if (!e.model) {
       const previous = this.previousTrees.get(p);
       this.previousTrees.delete(p);
-      const text = entryText(e);
-      const { sourceFile, syntaxErrors, tooDeep, calls } = parse(p, text, previous);
+      const { sourceFile, syntaxErrors, tooDeep, calls } = parse(p, e.text, previous);
       this.parsed++;
       e.parses = (e.parses ?? 0) + 1;
       if (e.parses >= Project.KEEP_AFTER_PARSES) this.kept.add(e);
       e.tooDeep = tooDeep;
       // A file too deep to analyse gets an empty model: importers see no exports instead of crashing on it.
-      e.model = new FileModel(p, tooDeep ? '' : text, sourceFile, this, syntaxErrors, calls);
+      e.model = new FileModel(p, tooDeep ? '' : e.text, sourceFile, this, syntaxErrors, calls);
       this.alive.add(e);
     } else if (this.kept.has(e)) {
       // Most recently used last.
@@ -621,7 +594,7 @@ export class Project {
   mayExport(absPath: string, name: string): boolean {
     const e = this.entry(absPath);
     if (!e) return false;
-    e.exportNames ??= scanExports(entryText(e));
+    e.exportNames ??= scanExports(e.text);
     return e.exportNames === 'all' || e.exportNames.has(name);
   }
 
@@ -663,7 +636,7 @@ export class Project {
       if (known !== undefined) return known ?? undefined;
       this.workspaces ??= readWorkspacePackages(this.root, (f) => {
         this.aliasConfigFiles.add(f);
-        return this.readText(f);
+        return this.readFileFn(f);
       }, (dir) => (this.listDirFn ? this.listDirFn(dir) : undefined));
       let found: string | undefined;
       for (const base of workspaceCandidates(this.workspaces, specifier)) if ((found = this.probe(base))) break;
@@ -776,7 +749,7 @@ export class Project {
     if (!aliases) {
       aliases = readPathAliases(config, (f) => {
         this.aliasConfigFiles.add(f);
-        return this.readText(f);
+        return this.readFileFn(f);
       });
       this.aliasesByConfig.set(config, aliases);
     }
@@ -794,7 +767,7 @@ export class Project {
   importsOf(absPath: string): string[] {
     const e = this.entry(absPath);
     if (!e) return [];
-    if (!e.imports) e.imports = scanImports(entryText(e));
+    if (!e.imports) e.imports = scanImports(e.text);
     return e.imports;
   }
 
@@ -850,10 +823,7 @@ export class Project {
     const found = foldComponents<boolean>(
       [file],
       (f) => this.depsOf(f),
-      (members, imported) => imported.includes(true) || members.some((m) => {
-        const e = this.entry(m);
-        return !!e && COMPUTED_LOAD.test(entryText(e));
-      }),
+      (members, imported) => imported.includes(true) || members.some((m) => COMPUTED_LOAD.test(this.entry(m)?.text ?? '')),
       (f) => this.loadsCodeCache.get(f),
     );
     for (const [f, v] of found) this.loadsCodeCache.set(f, v);
@@ -1056,8 +1026,6 @@ export class Project {
     result.findings.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
     const suppressed = applySuppressions(text, result.findings, { reportUnused: !!options.reportUnusedDisables, file });
     result.findings = [...suppressed.findings, ...suppressed.unused].sort((a, b) => a.start - b.start);
-    // Findings outlive the file's model and text: their strings (a call's label, a fix's code) are copied out of it.
-    for (const f of result.findings) detachFinding(f);
     return result;
   }
 }
@@ -1080,18 +1048,14 @@ export class QuerySite extends NodeRef {
   constructor(file: FileModel, node: ts.Node, readonly batched?: boolean) {
     super(file.path, node.pos, node.end, node.kind, file.project);
     this.start = node.getStart(file.sourceFile);
-    // Plain data other files keep: copies, not slices of this file's text.
-    this.label = detached(callLabel(node, file.sourceFile));
+    this.label = callLabel(node, file.sourceFile);
     const call = file.dbCallAt(node);
     if (call) {
       this.call = { lib: call.lib, kind: call.kind, method: call.method, op: call.op };
-      if (call.sqlArg) {
-        const sql = staticText(call.sqlArg, file);
-        this.sql = sql === undefined ? undefined : detached(sql);
-      }
+      if (call.sqlArg) this.sql = staticText(call.sqlArg, file);
       else if (ts.isTaggedTemplateExpression(call.node)) {
         const t = call.node.template;
-        this.sql = detached(ts.isNoSubstitutionTemplateLiteral(t) ? t.text : t.head.text);
+        this.sql = ts.isNoSubstitutionTemplateLiteral(t) ? t.text : t.head.text;
       }
     }
   }
@@ -1247,15 +1211,9 @@ function computeQuerySite(fn: ts.FunctionLikeDeclaration, file: FileModel, proje
 
 const IMPORT_RE = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+|\bexport\s*\*\s*from\s*)['"]([^'"\n]+)['"]/gm;
 
-/** A file's text while its model is alive (the one it was parsed from), else its source decoded. */
-function entryText(e: FileEntry): string {
-  if (e.model && !e.tooDeep) return e.model.text;
-  return typeof e.source === 'string' ? e.source : decodeText(e.source);
-}
-
 export function scanImports(text: string): string[] {
   const out = new Set<string>();
-  for (const m of text.matchAll(IMPORT_RE)) out.add(detached(m[1]!));
+  for (const m of text.matchAll(IMPORT_RE)) out.add(m[1]!);
   return [...out];
 }
 

@@ -2,20 +2,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** A file's bytes; undefined when it does not exist (other errors are thrown). */
-export function readFileBytes(p: string): Buffer | undefined {
+/** A file's text, or undefined when it does not exist (other errors are thrown). */
+export function readTextFile(p: string): string | undefined {
   try {
-    return fs.readFileSync(p);
+    return fs.readFileSync(p, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
     throw err;
   }
-}
-
-/** UTF-8 bytes as text (what `fs.readFileSync(p, 'utf8')` gives). */
-export function decodeText(bytes: Uint8Array): string {
-  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8');
 }
 
 /**

@@ -5,7 +5,6 @@
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import * as pgq from 'libpg-query';
-import { detached } from './text';
 
 let loaded = false;
 let loading: Promise<void> | undefined;
@@ -40,7 +39,7 @@ export function parseSql(sql: string): SqlParseResult | undefined {
     result = { ok: false, message: e.message ?? String(err), position: e.sqlDetails?.cursorPosition };
   }
   if (parsed.size >= MAX_PARSED) parsed.clear();
-  parsed.set(detached(sql), result);
+  parsed.set(sql, result);
   return result;
 }
 const parsed = new Map<string, SqlParseResult>();

@@ -1,26 +1,4 @@
 /** Offsets ↔ lines/columns. Lines and columns are 0-based here; formatters add 1 where their format wants it. */
-import type { Finding } from './types';
-
-/**
- * A copy of a piece of a file's text that does not keep the text alive: V8 makes a long substring (13 characters
- * or more) a slice that points into its parent string, and a concatenation keeps its parts. For strings kept after
- * the file's model is released (facts, findings, caches keyed by SQL text).
- */
-export function detached(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
-
-/** `detached` for every string of a finding (message, data, related messages, fixes' titles and code). */
-export function detachFinding(f: Finding): void {
-  f.message = detached(f.message);
-  if (f.data) for (const k of Object.keys(f.data)) f.data[k] = detached(f.data[k]!);
-  for (const r of f.related ?? []) r.message = detached(r.message);
-  for (const fix of f.fixes ?? []) {
-    fix.title = detached(fix.title);
-    for (const e of fix.edits) e.text = detached(e.text);
-    for (const c of fix.createFiles ?? []) c.text = detached(c.text);
-  }
-}
 
 export class LineIndex {
   private readonly starts: number[];

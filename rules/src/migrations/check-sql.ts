@@ -12,7 +12,6 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { Problem, Schema, SchemaRelation } from './types';
 import { byteToCharMapper, closest, relationNamesOf } from './util';
 import { splitSql } from './sql-split';
-import { detached } from '../engine/text';
 import { ensureParser } from './unsafe';
 
 type AnyNode = Record<string, any>;
@@ -340,7 +339,7 @@ export function checkSqlAgainstSchema(sql: string, schema: Schema, opts?: CheckS
   if (hit) return hit.map((p) => ({ ...p }));
   if (memo.size > 50_000) memo.clear();
   const problems = checkSqlUncached(sql, schema, opts);
-  memo.set(detached(key), problems); // the SQL text comes from a file's text: a copy does not keep the file
+  memo.set(key, problems);
   return problems.map((p) => ({ ...p }));
 }
 

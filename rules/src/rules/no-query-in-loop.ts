@@ -8,7 +8,6 @@ import { enclosingLoop, sameOnEveryIteration, type LoopContext } from '../engine
 import { isTestFile } from '../engine/parse';
 import { isSqlParserReady, parseSql, walkSqlAst } from '../engine/sqlparse';
 import { staticText } from '../engine/sqltext';
-import { detached } from '../engine/text';
 import { callLabel, type DbCall, type FileModel } from '../engine/model';
 import type { Fix, Language, RelatedLocation } from '../engine/types';
 import { kindSpec, type LibId } from '../engine/libraries';
@@ -389,7 +388,7 @@ function lookupColumn(sql: string): LookupColumn | undefined {
   if (!isSqlParserReady()) return undefined;
   if (!lookupColumns.has(sql)) {
     if (lookupColumns.size >= 10_000) lookupColumns.clear();
-    lookupColumns.set(detached(sql), lookupColumnUncached(sql)); // a copy: the key must not keep the file's text
+    lookupColumns.set(sql, lookupColumnUncached(sql));
   }
   return lookupColumns.get(sql);
 }
