@@ -379,6 +379,7 @@ export function startServer(given?: Connection): Connection {
     const index = lineIndexOf(file, doc.getText());
     const entry: CacheEntry = { version, generation: gen, findings, diagnostics: findings.map((f) => toDiagnostic(f, index, st)) };
     cache.set(uri, entry);
+    if (!warmedUp) startWarmUp();
     return entry;
   }
 
@@ -391,18 +392,18 @@ export function startServer(given?: Connection): Connection {
     const doc = documents.get(uri);
     if (!doc || doc.version !== entry.version) return; // stale: a newer version is on its way
     await connection.sendDiagnostics({ uri, version: entry.version, diagnostics: entry.diagnostics });
-    if (!warmedUp) startWarmUp();
   }
 
   /**
-   * Once, after the first diagnostics went out: the engine warms up in idle steps (engine/warmup.ts; each step
-   * waits for queued messages first), so the first keystrokes in a file are re-linted as fast as the later ones.
+   * Once, after the first lint (its diagnostics, pushed or pulled, go out first): the engine warms up in idle steps
+   * (engine/warmup.ts; each step waits for queued messages first), so the first keystrokes in a file are re-linted as
+   * fast as the later ones.
    */
   let warmedUp = false;
   function startWarmUp(): void {
     warmedUp = true;
     const t0 = Date.now();
-    warmUp(yieldToMessages).then(
+    yieldToMessages().then(() => warmUp(yieldToMessages)).then(
       () => log(`engine warmed up in ${Date.now() - t0} ms`),
       (e) => logError(`warm-up failed: ${errorText(e)}`),
     );

@@ -87,6 +87,13 @@ describe('language server over stdio (push diagnostics)', () => {
     }
   });
 
+  it('warms its engine up once, after the first diagnostics, without writing anything to the workspace', async () => {
+    await waitFor('warm-up log', () => client.logs.some((l) => /engine warmed up in \d+ ms/.test(l)) || undefined);
+    expect(client.logs.filter((l) => l.includes('engine warmed up')).length).toBe(1);
+    expect(client.logs.filter((l) => l.includes('warm-up failed'))).toEqual([]);
+    expect(fs.existsSync(path.join(root, 'handler.ts')) || fs.existsSync(path.resolve('/pglint-warm-up'))).toBe(false);
+  });
+
   it('fills code, source, severity, chapter link and related information', async () => {
     const diags = await client.waitDiagnostics(open['service.ts']!);
     const d = diags.find((x) => x.code === 'no-query-in-loop')!;
@@ -379,6 +386,8 @@ describe('language server over stdio (pull diagnostics)', () => {
     const again = await client.conn.sendRequest<{ kind: string }>('textDocument/diagnostic', { textDocument: { uri: doc.uri }, previousResultId: report.resultId });
     expect(again.kind).toBe('unchanged');
     expect(client.published.filter((p) => p.uri === doc.uri)).toEqual([]);
+    // Pulled diagnostics start the warm-up too (VS Code pulls).
+    await waitFor('warm-up log', () => client.logs.some((l) => l.includes('engine warmed up')) || undefined);
   });
 
   it('follows the client locale (fr) for hover docs', async () => {
