@@ -61,8 +61,9 @@ export async function warmUp(yieldTo: () => Promise<void>, edits = 16): Promise<
   let found: string[] = [];
   for (let k = 0; k <= edits; k++) {
     if (k > 0) {
-      const at = text.indexOf(`// note ${(k * 37) % 60}\n`) + 6;
-      text = text.slice(0, at) + 'x' + text.slice(at);
+      // One character typed in a comment, each time in another unit of the file (37 and 60 share no factor).
+      const at = text.indexOf(`// note ${(k * 37) % 60}\n`);
+      text = at < 0 ? `${text}\n` : `${text.slice(0, at + 3)}x${text.slice(at + 3)}`;
     }
     project.setOverlay(handler, text);
     const result = await project.lintFileAsync(handler, { yieldTo });
