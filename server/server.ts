@@ -379,7 +379,7 @@ export function startServer(given?: Connection): Connection {
     const index = lineIndexOf(file, doc.getText());
     const entry: CacheEntry = { version, generation: gen, findings, diagnostics: findings.map((f) => toDiagnostic(f, index, st)) };
     cache.set(uri, entry);
-    if (!warmedUp) startWarmUp();
+    if (!warmedUp && st.settings.enable) startWarmUp(); // not for a disabled folder
     return entry;
   }
 
