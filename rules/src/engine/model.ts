@@ -657,7 +657,10 @@ export class FileModel {
 
   // ── database calls ──────────────────────────────────────────────────────────
 
-  /** Every database call of the file, in source order (one traversal, cached). */
+  /**
+   * Every database call of the file, in source order, cached: from the calls the full parse's parent walk collected
+   * (`ParseResult.calls`), or from a walk after an incremental reparse.
+   */
   dbCalls(): DbCall[] {
     if (this.calls) return this.calls;
     const out: DbCall[] = [];
@@ -685,8 +688,7 @@ export class FileModel {
 
   /**
    * Every call expression of the file, database calls or not, in source order (pre-order, as a walk meets them):
-   * collected by the same traversal as `dbCalls()`, so rules that follow calls into project functions need no
-   * walk of their own.
+   * gathered with `dbCalls()`, so rules that follow calls into project functions need no walk of their own.
    */
   callExpressions(): readonly ts.CallExpression[] {
     this.dbCalls();
