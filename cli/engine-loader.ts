@@ -19,6 +19,25 @@ export function loadEngine(): Promise<Engine> {
   return engine;
 }
 
+/**
+ * Loads libpg-query's WebAssembly with V8's optimising tier switched off for it (`--liftoff-only` while the module
+ * compiles; V8 decides a module's tiering when it compiles it). Left to tier up, its parser's huge functions are
+ * compiled again by TurboFan in the background: ≈ 30–50 MB of fresh memory and a core's worth of work during the
+ * cold run's first second, for parses that take ≈ 20 ms once warm (bench/RESULTS.md, eleventh session). The flag is
+ * put back afterwards (V8's code caches are checked against the flags in force), unless it was given to Node.
+ * Main thread only: V8's flags are the process's, and a worker setting them could race the main thread's.
+ */
+export async function initSqlParserBaseline(engine: Pick<Engine, 'initSqlParser'>): Promise<void> {
+  const v8 = require('node:v8') as typeof import('node:v8');
+  const given = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`.includes('liftoff');
+  if (!given) v8.setFlagsFromString('--liftoff-only');
+  try {
+    await engine.initSqlParser();
+  } finally {
+    if (!given) v8.setFlagsFromString('--no-liftoff-only');
+  }
+}
+
 /** V8's code cache for dist/engine.js, written by the build (scripts/build.mjs) after a warm-up lint. */
 export const CODE_CACHE_FILE = 'engine.js.v8cache';
 

@@ -160,7 +160,8 @@ export function tryReplay(cacheDir: string, key: string, root: string): { stdout
     if (typeof rec.stamps !== 'number' || typeof rec.stdoutBytes !== 'number' || typeof rec.stderr !== 'string' || typeof rec.code !== 'number') return undefined;
     const outputStart = headerEnd + rec.stamps * STAMP_BYTES;
     if (buf.length !== outputStart + rec.stdoutBytes) return undefined;
-    let at = headerEnd;
+    const stamps = storedStamps(buf, headerEnd, rec.stamps);
+    let at = 0;
     const stampNow = stampReader(recordPath).read;
     for (const [folder, names] of rec.folders) {
       const dir = folderPath(root, folder) + path.sep;
@@ -168,23 +169,37 @@ export function tryReplay(cacheDir: string, key: string, root: string): { stdout
       for (let from = 0; from <= names.length;) {
         let to = names.indexOf('/', from);
         if (to < 0) to = names.length;
-        if (at >= outputStart) return undefined;
+        if (at >= stamps.length) return undefined;
         const now = stampNow(dir + names.slice(from, to));
-        const size = buf.readDoubleLE(at);
+        const size = stamps[at]!;
         const same = now
-          ? now[0] === size && now[1] === buf.readDoubleLE(at + 8) && now[2] === buf.readDoubleLE(at + 16) && now[3] === buf.readDoubleLE(at + 24)
+          ? now[0] === size && now[1] === stamps[at + 1] && now[2] === stamps[at + 2] && now[3] === stamps[at + 3]
           : size === MISSING;
         if (!same) return undefined;
-        at += STAMP_BYTES;
+        at += STAMP_NUMBERS;
         from = to + 1;
       }
     }
-    if (at !== outputStart) return undefined;
+    if (at !== stamps.length) return undefined;
     return { stdout: buf.subarray(outputStart), stderr: rec.stderr, code: rec.code };
   } catch {
     return undefined;
   }
 }
+
+/**
+ * A record's stamps as numbers: one copy into a Float64Array (the bytes are little-endian, as Float64Array is on
+ * every platform Node ships for but a few big-endian ones, which read them one by one). Reading them one at a time
+ * with `readDoubleLE` cost ≈ 5 ms of a 75 ms replay of 2,800 paths in a fresh process.
+ */
+function storedStamps(buf: Buffer, start: number, count: number): Float64Array {
+  const n = count * STAMP_NUMBERS;
+  const out = new Float64Array(n);
+  if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(buf.subarray(start, start + n * 8));
+  else for (let i = 0; i < n; i++) out[i] = buf.readDoubleLE(start + i * 8);
+  return out;
+}
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * A record's folder: relative to the project folder unless absolute. Joined by concatenation: `writtenFolder`

@@ -19,7 +19,7 @@ import { applyFixesOnce } from './fix';
 import { format } from './formatters';
 import { countSeverities, withFindings, type FileReport, type LintReport } from './report';
 import { CACHE_FORMAT, configHash, configsUnchanged, contentHash, defaultCacheDir, fileKeys, folderSignature, foldersUnchanged, globalKey, listFolder, ResultCache, sha, type CacheData, type CachedFile, type CachedResult } from './cache';
-import { engineLoad, loadEngine, loadRules, type Engine } from './engine-loader';
+import { engineLoad, initSqlParserBaseline, loadEngine, loadRules, type Engine } from './engine-loader';
 import { dropReplay, replayKey, saveReplay, stampOf, statOf, tryReplay } from './replay';
 import { claim, lintToResult, partition, sharedRanges, WorkerPool, workerFile, type WorkerFileResult } from './worker';
 import { readTextFile } from '../rules/src/engine/read';
@@ -446,7 +446,7 @@ class Linter {
       const cli = (globalThis as Record<symbol, unknown>)[Symbol.for('pglint.cliCodeCache')];
       this.s.io.stderr.write(`pglint: engine loaded in ${engineLoad.ms ?? '?'} ms (code cache: ${engineLoad.codeCache ?? 'not used'}${cli ? `; cli code cache: ${String(cli)}` : ''})\n`);
     }
-      await this.engine.initSqlParser();
+      await initSqlParserBaseline(this.engine);
       // The project reads the texts this run already read (and hashed); other files from the disk, kept for the
       // report: findings' offsets are turned into lines with the very text that was linted, even if the file has
       // changed or gone since.
