@@ -57,6 +57,34 @@ function applySafeFix(source: string, ruleId: string, fixId: string, safety: Fix
   return { fixed, fix: fix! };
 }
 
+describe('the N+1 rewrite (batchLookup) names what it adds', () => {
+  beforeAll(async () => {
+    await initSqlParser();
+  });
+  const loop = (extra: string) => [
+    "import { Pool } from 'pg';",
+    'const pool = new Pool();',
+    extra,
+    'export async function customersOf(orders: { customerId: number }[]) {',
+    '  const out = [];',
+    '  for (const o of orders) {',
+    "    const { rows } = await pool.query('SELECT * FROM customers WHERE id = $1', [o.customerId]);",
+    '    out.push(rows[0]);',
+    '  }',
+    '  return out;',
+    '}',
+  ].join('\n');
+
+  it('with names the file does not use yet: a word of the file (code or comment) is taken, a longer word is not', () => {
+    const free = applySafeFix(loop('const xidRows = 1; // rowsByIdx'), 'no-query-in-loop', 'batchLookup', 'unsafe').fixed;
+    expect(free).toMatch(/const \{ rows: idRows \}/);
+    expect(free).toMatch(/const rowsById = new Map/);
+    const taken = applySafeFix(loop('const idRows = 1; // rowsById, 2idRows2'), 'no-query-in-loop', 'batchLookup', 'unsafe').fixed;
+    expect(taken).toMatch(/const \{ rows: idRows3 \}/);
+    expect(taken).toMatch(/const rowsById2 = new Map/);
+  });
+});
+
 // ── running the code ─────────────────────────────────────────────────────────
 
 let server: PgServer;

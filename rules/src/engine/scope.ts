@@ -82,10 +82,10 @@ function collectStatements(map: Map<string, Binding>, statements: readonly ts.St
  * (the map is old, and each value points back into its key's tree): every tree was promoted and waited for a full
  * collection (bench/RESULTS.md, ninth session: scavenges took 2.9 s of a 9 s run on the generated corpus, 0.5 s after).
  */
-type ScopeNode = ts.Node & { pglintScope?: Map<string, Binding> };
+type ScopeNode = ts.Node & { pglintScope?: ReadonlyMap<string, Binding> };
 
 /** Declarations a node introduces for its own scope, or undefined if the node is not a scope. */
-function scopeBindings(node: ts.Node): Map<string, Binding> | undefined {
+function scopeBindings(node: ts.Node): ReadonlyMap<string, Binding> | undefined {
   // Whether a node is a scope depends only on its kind (but for a class expression's name): most ancestors
   // walked by resolveName are not, and are answered without a cache lookup.
   if (notScopeKinds[node.kind]) return undefined;
@@ -93,12 +93,12 @@ function scopeBindings(node: ts.Node): Map<string, Binding> | undefined {
   if (cached) return cached;
   let map: Map<string, Binding> | undefined;
   if (ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node)) {
+    const hoists = ts.isBlock(node) && !!node.parent && ts.isFunctionLike(node.parent) && mayDeclareVar(node);
+    if (!hoists && !node.statements.some(mayDeclare)) return ((node as ScopeNode).pglintScope = NO_BINDINGS);
     map = new Map();
     collectStatements(map, node.statements);
-    if (ts.isBlock(node) && node.parent && ts.isFunctionLike(node.parent) && mayDeclareVar(node)) {
-      // `var` anywhere in the function body is hoisted; collect nested var statements shallowly.
-      collectHoistedVars(map, node);
-    }
+    // `var` anywhere in the function body is hoisted; collect nested var statements shallowly.
+    if (hoists) collectHoistedVars(map, node as ts.Block);
   } else if (ts.isCaseBlock(node)) {
     map = new Map();
     for (const clause of node.clauses) collectStatements(map, clause.statements);
@@ -120,11 +120,29 @@ function scopeBindings(node: ts.Node): Map<string, Binding> | undefined {
   } else if (ts.isClassExpression(node) && node.name) {
     map = new Map([[node.name.text, { kind: 'class' as const, name: node.name, decl: node, path: [], constant: true }]]);
   }
-  if (map) (node as ScopeNode).pglintScope = map;
+  // Most scopes (a callback's body, an `if` block) declare nothing: they share one empty map.
+  if (map) (node as ScopeNode).pglintScope = map.size ? map : NO_BINDINGS;
   else if (node.kind !== ts.SyntaxKind.ClassExpression) notScopeKinds[node.kind] = true;
-  return map;
+  return map && (map.size ? map : NO_BINDINGS);
 }
 const notScopeKinds: boolean[] = [];
+const NO_BINDINGS: ReadonlyMap<string, Binding> = new Map();
+
+/** Whether a statement is of a kind `collectStatements` may take a binding from. */
+function mayDeclare(st: ts.Statement): boolean {
+  switch (st.kind) {
+    case ts.SyntaxKind.VariableStatement:
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.ClassDeclaration:
+    case ts.SyntaxKind.EnumDeclaration:
+    case ts.SyntaxKind.ImportDeclaration:
+    case ts.SyntaxKind.ImportEqualsDeclaration:
+    case ts.SyntaxKind.LabeledStatement:
+      return true;
+    default:
+      return false;
+  }
+}
 
 /**
  * Whether the file of a node may hold a `var` declaration: its text has the word `var` (comments and strings

@@ -196,7 +196,10 @@ class Checker {
       return;
     }
     if (!node || typeof node !== 'object') return;
-    for (const [k, v] of Object.entries(node as AnyNode)) {
+    // for…in over a parsed JSON object (own keys only, in order): no array of entries per node walked.
+    const o = node as AnyNode;
+    for (const k in o) {
+      const v = o[k];
       if (k === 'ColumnRef') this.columnRef(v, scope);
       else if (k === 'SelectStmt') this.select(v, scope);
       else if (k === 'InsertStmt' || k === 'UpdateStmt' || k === 'DeleteStmt') this.statement({ [k]: v }, scope);

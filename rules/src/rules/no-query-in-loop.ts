@@ -238,13 +238,14 @@ function batchSuggestion(call: DbCall, file: FileModel, language: Language): Fix
  *   for (const x of xs) { const { rows } = await pool.query('SELECT … WHERE col = $1', [x.key]); … }
  * becomes one `= ANY($1)` query before the loop and a Map from key to rows inside it.
  */
-/** Every identifier-like word of a file's text (names a fix must not reuse), computed once per file version. */
-function namesIn(file: FileModel): Set<string> {
-  let names = namesOfFile.get(file);
-  if (!names) namesOfFile.set(file, (names = new Set(file.text.match(/[A-Za-z_$][\w$]*/g) ?? [])));
-  return names;
+/**
+ * Whether `name` is a word of `text` (a name a fix must not reuse): a run of letters, digits, `_` and `$` that is
+ * `name`, leading digits aside (`2fooRows` holds the word `fooRows`). Asked for the one or two names a rewrite
+ * adds: a test of the text each time, instead of a set of every word of the file.
+ */
+function isWordIn(text: string, name: string): boolean {
+  return new RegExp(`(?<![\\w$])\\d*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`).test(text);
 }
-const namesOfFile = new WeakMap<FileModel, Set<string>>();
 
 function batchRewrite(call: DbCall, loop: ts.Node, file: FileModel, language: Language): Fix | undefined {
   if (call.lib !== 'pg' || call.method !== 'query' || !ts.isCallExpression(call.node)) return undefined;
@@ -274,11 +275,10 @@ function batchRewrite(call: DbCall, loop: ts.Node, file: FileModel, language: La
   if (!column) return undefined;
   const sf = file.sourceFile;
   const text = file.text;
-  const taken = namesIn(file);
   const added = new Set<string>();
   const fresh = (base: string): string => {
     let name = base;
-    for (let i = 2; taken.has(name) || added.has(name); i++) name = `${base}${i}`;
+    for (let i = 2; added.has(name) || isWordIn(text, name); i++) name = `${base}${i}`;
     added.add(name);
     return name;
   };
