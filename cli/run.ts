@@ -138,6 +138,8 @@ async function runOrThrow(argv: readonly string[], io: CliIo): Promise<number> {
     cacheStrategy: options.cacheStrategy,
     listings: discovered.listings,
     statted,
+    // The whole project discovered: the engine's migration checks take this list instead of walking it again.
+    projectFiles: absPaths.length === 1 && absPaths[0] === root ? discovered.files : undefined,
   });
   const lintAll = (): Promise<{ reports: FileReport[]; crashed: number }> => linter.lintAll(discovered.files);
   let { reports, crashed } = await lintAll();
@@ -284,6 +286,8 @@ interface LinterSettings {
   listings?: ReadonlyMap<string, fs.Dirent[]>;
   /** Stats the cache's metadata check takes before reading (see `hashOf`); the replay record reuses them. */
   statted: Map<string, fs.Stats | undefined>;
+  /** Every file of the project (`discoverFiles(root, [root], config.ignores)`), when the run discovered them all. */
+  projectFiles?: readonly string[];
 }
 
 /** Adds the live-database findings (by file) to the reports; warnings (unreachable, wrong password) go to stderr. */
@@ -461,6 +465,7 @@ class Linter {
           return t;
         },
         listDir: (dir) => this.listFolderForResolution(dir),
+        projectFiles: () => this.s.projectFiles,
       });
     }
     return this.project;

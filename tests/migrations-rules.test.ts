@@ -81,3 +81,58 @@ describe('project with Flyway, node-pg-migrate and Prisma folders', () => {
     expect(findingsFor(build2.schema).map((f) => f.text)).toEqual(['legacy']);
   });
 });
+
+describe('TypeORM naming strategy, read from the whole project', () => {
+  // An entity's `createdAt` is the column created_at only under SnakeNamingStrategy, which the project sets in a
+  // file of its own (its data source): the models check looks for it across the project's files.
+  const files: Record<string, string> = {
+    'src/migrations/1700000000000-Init.ts': [
+      "import { MigrationInterface, QueryRunner } from 'typeorm';",
+      'export class Init1700000000000 implements MigrationInterface {',
+      '  public async up(q: QueryRunner): Promise<void> {',
+      '    await q.query(`CREATE TABLE "account" ("id" SERIAL NOT NULL, "created_at" TIMESTAMP NOT NULL, CONSTRAINT "PK_account" PRIMARY KEY ("id"))`);',
+      '  }',
+      '  public async down(q: QueryRunner): Promise<void> {',
+      '    await q.query(`DROP TABLE "account"`);',
+      '  }',
+      '}',
+    ].join('\n'),
+    'src/entity/Account.ts': [
+      "import { Entity, PrimaryGeneratedColumn, Column } from 'typeorm';",
+      "@Entity('account')",
+      'export class Account {',
+      '  @PrimaryGeneratedColumn()',
+      '  id!: number;',
+      '  @Column()',
+      '  createdAt!: Date;',
+      '}',
+    ].join('\n'),
+    'src/data-source.ts': [
+      "import { DataSource } from 'typeorm';",
+      "import { SnakeNamingStrategy } from 'typeorm-naming-strategies';",
+      "export const db = new DataSource({ type: 'postgres', namingStrategy: new SnakeNamingStrategy() });",
+    ].join('\n'),
+  };
+  const root = path.join(tmp, 'typeorm-snake');
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  const entity = path.join(root, 'src/entity/Account.ts');
+  const missing = async (options: { projectFiles?: () => readonly string[] | undefined }) => {
+    const { Project } = await import('../rules/src/engine/project');
+    const project = new Project({ root, ...options });
+    await project.prepare({ cacheDir: false });
+    return project.lintFile(entity).findings.filter((f) => f.ruleId === 'no-missing-migration').length;
+  };
+
+  test('found by a walk of the project: createdAt is created_at', async () => {
+    expect(await missing({})).toBe(0);
+  });
+
+  test('the file list the caller gives is the one read (the CLI passes the files it discovered)', async () => {
+    expect(await missing({ projectFiles: () => Object.keys(files).map((r) => path.join(root, r)) })).toBe(0);
+    // Without the data source in the list, the default naming: createdAt is missing from the table.
+    expect(await missing({ projectFiles: () => [entity, path.join(root, 'src/migrations/1700000000000-Init.ts')] })).toBe(1);
+  });
+});

@@ -66,6 +66,12 @@ export interface ProjectOptions {
    */
   listDir?: (absDir: string) => readonly string[] | null | undefined;
   rules?: Record<string, Rule>;
+  /**
+   * Every file of the project as `discoverFiles(root, [root], config.ignores)` lists it, when the caller has that
+   * list (the CLI discovered the whole project): the migrations' checks then need no walk of their own (they look
+   * for the naming strategy and for SQL naming a dropped table across the project). Undefined: they walk it.
+   */
+  projectFiles?: () => readonly string[] | undefined;
 }
 
 interface FileEntry {
@@ -213,6 +219,14 @@ export class Project {
     this.readFileFn = options.readFile ?? readTextFile;
     this.listDirFn = options.listDir ?? (options.readFile ? undefined : listDirOnDisk);
     this.rules = options.rules ?? RULES;
+    this.projectFilesFn = options.projectFiles;
+  }
+
+  private readonly projectFilesFn?: () => readonly string[] | undefined;
+
+  /** The project's files when the caller listed them (`ProjectOptions.projectFiles`), else undefined. */
+  knownProjectFiles(): readonly string[] | undefined {
+    return this.projectFilesFn?.();
   }
 
   setConfig(config: ResolvedConfig): void {
@@ -252,7 +266,7 @@ export class Project {
       this.discovered = undefined;
       let build: SchemaBuild | undefined;
       if (set.migrations.length) build = await buildSchema(set, { cacheDir: options.cacheDir });
-      if (build && set.migrations.length) set.modelOptions = projectModelOptions(this.root, this.config.ignores, (f) => this.peekText(f));
+      if (build && set.migrations.length) set.modelOptions = projectModelOptions(this.root, this.config.ignores, (f) => this.peekText(f), this.knownProjectFiles());
       // The findings on the migration files themselves are worked out when a lint first asks for them
       // (`migrationFindings`): a CLI run whose migration files all hit its cache never does.
       this.migrations = { set, build };

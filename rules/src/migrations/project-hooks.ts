@@ -17,6 +17,8 @@ import { MISSING_RULE_ID } from './lint';
 /** What of Project these helpers use (kept structural to avoid an import cycle). */
 export interface ProjectLike {
   root: string;
+  /** The project's files as `discoverFiles(root, [root], ignores)` lists them, when known without a walk. */
+  knownProjectFiles?(): readonly string[] | undefined;
   textOf(absPath: string): string | undefined;
   reachesDatabase(absPath: string): boolean;
   model(absPath: string): FileModel | undefined;
@@ -65,9 +67,11 @@ export function projectModelOptions(
       return undefined;
     }
   },
+  /** The project's files, when the caller already listed them (see ProjectLike.knownProjectFiles). */
+  known?: readonly string[],
 ): { typeormNaming?: 'default' | 'snake' } {
   try {
-    const { files } = discoverFiles(root, [root], ignores);
+    const files = known ?? discoverFiles(root, [root], ignores).files;
     for (const f of files) {
       if (isSourceFile(f) && textOf(f)?.includes('SnakeNamingStrategy')) return { typeormNaming: 'snake' };
     }
@@ -91,7 +95,7 @@ export function codeUsages(project: ProjectLike, ignores: readonly string[]): (t
     index = [];
     let files: string[] = [];
     try {
-      files = discoverFiles(project.root, [project.root], ignores).files.filter((f) => isSourceFile(f));
+      files = (project.knownProjectFiles?.() ?? discoverFiles(project.root, [project.root], ignores).files).filter((f) => isSourceFile(f));
     } catch {
       return;
     }
