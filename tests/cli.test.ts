@@ -3,7 +3,7 @@
  * temporary folders, with the real engine and rules. `npm test` builds first (pretest); run `npm run build` before
  * `npx vitest run tests/cli.test.ts` after changing sources.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
@@ -209,6 +209,33 @@ describe('formats', () => {
     expect(r.stdout).toBe('');
     const log = JSON.parse(fs.readFileSync(path.join(dir, 'reports', 'out.sarif'), 'utf8'));
     expect(log.runs[0].results).toHaveLength(2);
+  });
+});
+
+describe('standard output', () => {
+  /** 3,000 files: a JSON report of ≈ 0.6 MB, far larger than a pipe's buffer (the CLI is still writing when a reader goes). */
+  const manyFiles = (): Record<string, string> => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 3000; i++) files[`src/file-with-a-rather-long-name-${i}.ts`] = `export const value${i} = ${i};\n`;
+    return files;
+  };
+
+  it('a reader that stops early (`pglint | head`): the run ends quietly, exit 0, nothing on stderr', async () => {
+    const root = project(manyFiles());
+    const child = spawn(process.execPath, [BIN, '--format', 'json', '--no-cache', '.'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const first = await new Promise<Buffer>((resolve) => child.stdout.once('data', resolve));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(first.toString()).toMatch(/^\[\{"filePath"/);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('the whole report when the reader reads it all, however large', () => {
+    const { results } = jsonRun(project(manyFiles()), ['--no-cache']);
+    expect(results.filter((r) => r.filePath.includes('file-with-a-rather-long-name-'))).toHaveLength(3000);
   });
 });
 
