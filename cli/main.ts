@@ -1,6 +1,7 @@
 /** Entry point of the `pglint` command (bundled to dist/cli.js, started by bin/pglint.js). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { nodeBinding } from './binding';
 import { run } from './run';
 
 if (process.argv[2] === 'lsp') {
@@ -55,17 +56,10 @@ function waitMs(ms: number): void {
 /**
  * Whether a file descriptor is a terminal: Node's own check (`tty_wrap.isTTY`, what `process.stdout.isTTY` reads)
  * without loading the tty module and the net and stream modules it pulls in; node:tty where that binding cannot be
- * read (a flag that turns `process.binding` warnings on, as cli/replay.ts does for the stat binding).
+ * read (cli/binding.ts).
  */
 function isTty(fd: number): boolean {
-  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
-  if (!flags.includes('deprecation') && typeof (process as { binding?: unknown }).binding === 'function') {
-    try {
-      const wrap = (process as unknown as { binding(name: string): { isTTY?: (fd: number) => boolean } }).binding('tty_wrap');
-      if (typeof wrap?.isTTY === 'function') return wrap.isTTY(fd) === true;
-    } catch {
-      /* below */
-    }
-  }
+  const wrap = nodeBinding<{ isTTY(fd: number): boolean }>('tty_wrap');
+  if (typeof wrap?.isTTY === 'function') return wrap.isTTY(fd) === true;
   return (require('node:tty') as typeof import('node:tty')).isatty(fd);
 }

@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { childPath } from '../rules/src/engine/read';
 import { fnv1a64 } from '../rules/src/engine/hash';
+import { nodeBinding } from './binding';
 
 export const REPLAY_FORMAT = 4;
 /** Stamps this close to the start of the run (or later) are not trusted. */
@@ -119,15 +120,8 @@ export function stampReader(probe: string): { read: StampNow; internal: boolean 
 }
 
 function internalStatBinding(): StatBinding | undefined {
-  // `process.binding` warns under --pending-deprecation (and throws under --throw-deprecation).
-  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
-  if (flags.includes('deprecation') || typeof (process as { binding?: unknown }).binding !== 'function') return undefined;
-  try {
-    const binding = (process as unknown as { binding(name: string): Partial<StatBinding> }).binding('fs');
-    return typeof binding?.stat === 'function' ? (binding as StatBinding) : undefined;
-  } catch {
-    return undefined;
-  }
+  const binding = nodeBinding<StatBinding>('fs');
+  return typeof binding?.stat === 'function' ? (binding as StatBinding) : undefined;
 }
 
 /**
