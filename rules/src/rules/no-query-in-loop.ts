@@ -233,12 +233,6 @@ function batchSuggestion(call: DbCall, file: FileModel, language: Language): Fix
 }
 
 /**
- * The one rewrite pglint offers for an N+1 (unsafe: order and duplicates may change, so never applied by
- * fix-all): a pg lookup per element of a for-of loop,
- *   for (const x of xs) { const { rows } = await pool.query('SELECT … WHERE col = $1', [x.key]); … }
- * becomes one `= ANY($1)` query before the loop and a Map from key to rows inside it.
- */
-/**
  * Whether `name` is a word of `text` (a name a fix must not reuse): a run of letters, digits, `_` and `$` that is
  * `name`, leading digits aside (`2fooRows` holds the word `fooRows`). Asked for the one or two names a rewrite
  * adds: a test of the text each time, instead of a set of every word of the file.
@@ -247,6 +241,12 @@ function isWordIn(text: string, name: string): boolean {
   return new RegExp(`(?<![\\w$])\\d*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`).test(text);
 }
 
+/**
+ * The one rewrite pglint offers for an N+1 (unsafe: order and duplicates may change, so never applied by
+ * fix-all): a pg lookup per element of a for-of loop,
+ *   for (const x of xs) { const { rows } = await pool.query('SELECT … WHERE col = $1', [x.key]); … }
+ * becomes one `= ANY($1)` query before the loop and a Map from key to rows inside it.
+ */
 function batchRewrite(call: DbCall, loop: ts.Node, file: FileModel, language: Language): Fix | undefined {
   if (call.lib !== 'pg' || call.method !== 'query' || !ts.isCallExpression(call.node)) return undefined;
   if (!ts.isForOfStatement(loop) || loop.awaitModifier || !ts.isBlock(loop.statement)) return undefined;
